@@ -1,0 +1,182 @@
+"""The only door to pyDatalog: one isolated evaluator per knowledge base.
+
+Sits under `model`. pyDatalog keeps its state per thread and offers no safe way to switch
+between states, so each `Backend` owns a worker thread holding a fresh pyDatalog logic; every
+call is run there and waited for. Two backends therefore never see each other's predicates,
+whichever threads call them. Clauses are built only through pyDatalog's term API
+(`pyParser.Term`, `pyDatalog.Variable`, `<=`, `&`, `~`); its text interface (`load`, `ask`),
+which executes Python, is never used. Relations held in Python (base facts, materialised
+recursive strata) are served to pyDatalog through resolvers, so pyDatalog only ever evaluates
+non-recursive rules, on which its top-down evaluation always terminates.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+
+from pyDatalog import Logic, pyDatalog, pyEngine, pyParser
+
+from .plan import PlanAtom, PlanCompare, PlanLiteral
+
+_ids = itertools.count(1)
+_OPS = {"!=": "__ne__", "<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__", "=": "__eq__"}
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!=", "=": "="}
+
+
+class Interrupted(Exception):
+    """An evaluation was stopped before it finished (Ctrl-C or a time limit)."""
+
+
+class _Stop(BaseException):
+    """Raised inside the worker thread to abandon the running call."""
+
+
+class Backend:
+    """A pyDatalog logic of its own, in a thread of its own."""
+
+    def __init__(self):
+        self.id = next(_ids)
+        self._names: dict[str, str] = {}
+        self._queries = itertools.count()
+        self._calls: queue.SimpleQueue = queue.SimpleQueue()
+        self._running: Future | None = None
+        self._thread = threading.Thread(target=self._serve, name=f"pydatalog-{self.id}", daemon=True)
+        self._thread.start()
+
+    # -- the worker thread ---------------------------------------------------------------
+    def _serve(self) -> None:
+        Logic()  # a fresh logic, private to this thread
+        while True:
+            try:
+                call = self._calls.get()
+                if call is None:
+                    return
+                fn, future = call
+                self._running = future
+                try:
+                    future.set_result(fn())
+                except BaseException as exc:  # handed to the caller, who re-raises it
+                    if not future.done():
+                        future.set_exception(Interrupted() if isinstance(exc, _Stop) else exc)
+                finally:
+                    self._running = None
+            except _Stop:  # an interrupt that arrived between two calls
+                continue
+
+    def _run(self, fn: Callable, timeout: float | None = None):
+        future: Future = Future()
+        self._calls.put((fn, future))
+        try:
+            return future.result(timeout)
+        except (KeyboardInterrupt, TimeoutError) as exc:
+            self._stop(future)
+            try:
+                future.result()
+            except Interrupted:
+                pass
+            raise Interrupted() from exc
+
+    def _stop(self, future: Future) -> None:
+        if self._running is future and self._thread.ident is not None:
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(self._thread.ident), ctypes.py_object(_Stop)
+            )
+
+    def close(self) -> None:
+        """Stop the worker thread; the backend cannot be used afterwards."""
+        for name in list(self._names.values()):
+            for arity_key in [k for k in pyEngine.Python_resolvers if k.startswith(name + "/")]:
+                del pyEngine.Python_resolvers[arity_key]
+        self._calls.put(None)
+
+    # -- building the program --------------------------------------------------------------
+    def name(self, key: str) -> str:
+        """The private pyDatalog name of predicate `key` (no user text reaches pyDatalog)."""
+        if key not in self._names:
+            self._names[key] = f"b{self.id}_p{len(self._names)}"
+        return self._names[key]
+
+    def serve_relation(self, key: str, arity: int, lookup: Callable[[tuple], Iterable[tuple]]):
+        """Make `key` a relation answered by `lookup(pattern)` (None marks a free position)."""
+
+        def resolve(*terms):
+            pattern = tuple(t.id if t.is_const() else None for t in terms)
+            return lookup(pattern)
+
+        pyEngine.Python_resolvers[f"{self.name(key)}/{arity}"] = resolve
+
+    def add_rules(self, rules: Iterable[tuple[PlanAtom, tuple[PlanLiteral, ...]]]) -> None:
+        """Add non-recursive rules `head <= body`, each body in plan order."""
+        rules = list(rules)
+        self._run(lambda: [self._add_rule(h, b) for h, b in rules])
+
+    def _add_rule(self, head: PlanAtom, body: tuple[PlanLiteral, ...]) -> None:
+        variables: dict[str, object] = {}
+        clause_body = None
+        for literal in body:
+            term = self._literal(literal, variables)
+            clause_body = term if clause_body is None else clause_body & term
+        head_term = self._atom(head, variables)
+        if clause_body is None:
+            pyDatalog.assert_fact(self.name(head.key), *head.args)
+        else:
+            head_term <= clause_body
+
+    # -- asking ------------------------------------------------------------------------------
+    def ask(self, body: tuple[PlanLiteral, ...], variables: tuple[str, ...], timeout=None):
+        """The distinct bindings of `variables` that satisfy `body`, as tuples of encoded values."""
+        return self._run(lambda: self._ask(body, variables), timeout)
+
+    def _ask(self, body, variables) -> set[tuple]:
+        names: dict[str, object] = {}
+        if len(body) == 1 and isinstance(body[0], PlanAtom) and not body[0].negated:
+            atom = body[0]
+            rows = self._atom(atom, names).data
+            return {tuple(row[list(_free_order(atom)).index(v)] for v in variables) for row in rows}
+        clause_body = None
+        for literal in body:
+            term = self._literal(literal, names)
+            clause_body = term if clause_body is None else clause_body & term
+        head = pyParser.Term(f"b{self.id}_q{next(self._queries)}")(*[self._var(v, names) for v in variables])
+        head <= clause_body
+        try:
+            return set(map(tuple, head.data))
+        finally:
+            -(head <= clause_body)  # retract the temporary clause
+
+    # -- translation -------------------------------------------------------------------------
+    def _var(self, name, names):
+        if name not in names:
+            names[name] = pyDatalog.Variable()
+        return names[name]
+
+    def _arg(self, term, names):
+        if term is None:
+            return pyDatalog.Variable()
+        return self._var(term, names) if isinstance(term, str) else term
+
+    def _atom(self, atom: PlanAtom, names):
+        return pyParser.Term(self.name(atom.key))(*[self._arg(t, names) for t in atom.args])
+
+    def _literal(self, literal: PlanLiteral, names):
+        if isinstance(literal, PlanCompare):
+            left, right, op = literal.left, literal.right, literal.op
+            if not isinstance(left, str):
+                left, right, op = right, left, _FLIP[op]
+            return getattr(self._var(left, names), _OPS[op])(self._arg(right, names))
+        atom = self._atom(literal, names)
+        return ~atom if literal.negated else atom
+
+
+def _free_order(atom: PlanAtom) -> list[str]:
+    """The columns pyDatalog returns for a single atom: its distinct variables, left to right."""
+    seen: list[str] = []
+    for t in atom.args:
+        if isinstance(t, str) and t not in seen:
+            seen.append(t)
+    return seen

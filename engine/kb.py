@@ -1,0 +1,260 @@
+"""The Python API shared by the REPL, the CLI and users: a knowledge base you can query and edit.
+
+Sits on top of the pipeline: it parses and checks files (every problem reported at once, as a
+`LoadError`), keeps the stated facts in a `FactStore`, evaluates through a `Model`, and turns
+answers back into values. Queries may name entities by alias. One lock serialises every call,
+so a knowledge base may be shared between threads; two knowledge bases never share state.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from attrs import frozen
+
+from .checks import CheckedProgram, check, check_fact, check_query
+from .diagnostics import AllegianceError, LoadError, QueryError, error
+from .model import Model
+from .parse import parse_fact, parse_program, parse_query
+from .plan import plan_query
+from .store import FactStore
+from .syntax import Atom, Comparison, Constant, Fact, Negation, Program, Query, Variable
+from .values import String, Symbol, Value, from_key, sort_key
+
+
+@frozen
+class Answer:
+    """The answers to a query: one row of values per solution, in a stable order."""
+
+    query: Query
+    variables: tuple[str, ...]
+    rows: tuple[tuple[Value, ...], ...]
+    as_of: datetime.date
+    resolutions: tuple[tuple[str, Value], ...] = ()
+
+    @property
+    def holds(self) -> bool:
+        return bool(self.rows)
+
+    def bindings(self) -> list[dict[str, Value]]:
+        """Each solution as a mapping from variable name to value."""
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+
+class KnowledgeBase:
+    """A checked program, its facts and its model, behind one lock."""
+
+    def __init__(self, checked: CheckedProgram, *, as_of: datetime.date | None = None):
+        self.checked = checked
+        self.store = FactStore(as_of or datetime.date.today())
+        for fact in checked.program.facts:
+            self.store.add(fact)
+        self.model = Model(checked, self.store)
+        self._lock = threading.RLock()
+
+    # -- construction ----------------------------------------------------------------------
+    @classmethod
+    def from_program(cls, program: Program, **options) -> KnowledgeBase:
+        """A knowledge base of an already parsed program; raises LoadError if it fails checks."""
+        try:
+            return cls(check(program), **options)
+        except AllegianceError as exc:
+            raise LoadError(exc.diagnostics) from None
+
+    @classmethod
+    def from_text(cls, text: str, file: str = "<text>", **options) -> KnowledgeBase:
+        """A knowledge base of one text; raises LoadError with every problem found."""
+        try:
+            program = parse_program(text, file)
+        except AllegianceError as exc:
+            raise LoadError(exc.diagnostics) from None
+        return cls.from_program(program, **options)
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[str | Path], **options) -> KnowledgeBase:
+        """A knowledge base of files and folders (their `.dl` files, in name order)."""
+        return cls.from_program(read_program(paths), **options)
+
+    # -- asking ----------------------------------------------------------------------------
+    @property
+    def as_of(self) -> datetime.date:
+        return self.store.day
+
+    def set_as_of(self, day: datetime.date) -> None:
+        """Evaluate from now on as of `day`."""
+        with self._lock:
+            self.store.set_day(day)
+
+    def ask(self, query: str | Query, as_of: datetime.date | None = None, timeout=None) -> Answer:
+        """The answers to `query` (text or Query), as of `as_of` or the current day."""
+        with self._lock:
+            if isinstance(query, str):
+                query = parse_query(query)
+            query, resolutions = resolve_aliases(query, self.aliases())
+            check_query(query, self.checked)
+            if as_of is not None:
+                self.store.set_day(as_of)
+            return self._answer(query, resolutions, timeout)
+
+    def _answer(self, query: Query, resolutions, timeout) -> Answer:
+        planned = plan_query(query.body)
+        names = tuple(v.name for v in query.variables())
+        if planned is None:
+            return Answer(query, names, (), self.as_of, resolutions)
+        body, mapping = planned
+        free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
+        rows = self.model.ask(body, free, timeout)
+        column = {v: i for i, v in enumerate(free)}
+        decoded = sorted(
+            tuple(row[column[mapping[n]]] if isinstance(mapping[n], str) else mapping[n] for n in names)
+            for row in rows
+        )
+        values = tuple(tuple(from_key(k) for k in row) for row in _distinct(decoded))
+        return Answer(query, names, values, self.as_of, resolutions)
+
+    def holds(self, query: str | Query, as_of: datetime.date | None = None) -> bool:
+        """True when the query has at least one answer."""
+        return self.ask(query, as_of).holds
+
+    def relation(self, key: str, as_of: datetime.date | None = None) -> frozenset[tuple[Value, ...]]:
+        """Every tuple of predicate `key` (`name/arity`) that holds."""
+        name, arity = key.rsplit("/", 1)
+        args = tuple(Variable(f"V{i}") for i in range(int(arity)))
+        return frozenset(self.ask(Query((Atom(name, args),)), as_of).rows)
+
+    # -- editing ---------------------------------------------------------------------------
+    def tell(self, fact: str | Fact) -> bool:
+        """Assert a fact; True when it was not already stated."""
+        with self._lock:
+            fact = self._checked_fact(fact)
+            return self.store.add(fact)
+
+    def retract(self, fact: str | Fact) -> bool:
+        """Withdraw a stated fact (all its statements when written without sources or dates)."""
+        with self._lock:
+            fact = self._checked_fact(fact)
+            exact = self.store.remove(fact)
+            if exact or fact.sources or fact.valid_from or fact.valid_to:
+                return exact
+            stated = self.store.statements(fact.atom.key, _row(fact))
+            for other in stated:
+                self.store.remove(other)
+            return bool(stated)
+
+    def _checked_fact(self, fact: str | Fact) -> Fact:
+        if isinstance(fact, str):
+            fact = parse_fact(fact)
+        check_fact(fact, self.checked)
+        self.model.ensure_served(fact.atom.key)
+        return fact
+
+    def facts(self, key: str | None = None) -> list[Fact]:
+        """The stated facts (of one predicate, or all), whether or not they hold today."""
+        return [f for f in self.store.all_statements() if key is None or f.atom.key == key]
+
+    def aliases(self) -> dict[str, tuple[Value, ...]]:
+        """Lower-cased alias name → the entities it names (from `alias/2` facts)."""
+        table: dict[str, set[Value]] = {}
+        for fact in self.facts("alias/2"):
+            entity, name = (a.value for a in fact.atom.args)
+            if isinstance(name, String):
+                table.setdefault(name.text.lower(), set()).add(entity)
+        return {k: tuple(sorted(v)) for k, v in table.items()}
+
+    def close(self) -> None:
+        """Release the evaluator's thread."""
+        self.model.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def read_program(paths: Iterable[str | Path]) -> Program:
+    """The program of every file (folders: their `.dl` files); LoadError lists every problem."""
+    program, diagnostics = Program(), []
+    for path in expand_paths(paths, diagnostics):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            diagnostics.append(error(f"cannot read `{path}`: {_reason(exc)}", None, "io"))
+            continue
+        try:
+            program = program + parse_program(text, str(path))
+        except AllegianceError as exc:
+            diagnostics.extend(exc.diagnostics)
+    if diagnostics:
+        raise LoadError(diagnostics)
+    return program
+
+
+def expand_paths(paths: Iterable[str | Path], diagnostics: list) -> list[Path]:
+    """Files named, and the `.dl` files under folders named, in a stable order."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.dl") if p.is_file())
+            if not found:
+                diagnostics.append(error(f"no `.dl` files in folder `{path}`", None, "io"))
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            diagnostics.append(error(f"no such file or folder: `{path}`", None, "io"))
+    return files
+
+
+def resolve_aliases(query: Query, aliases: dict[str, tuple[Value, ...]]):
+    """The query with every bare name that is an alias replaced by its entity, and the list."""
+    resolutions: dict[str, Value] = {}
+
+    def term(t):
+        name = t.name if isinstance(t, Variable) else None
+        if isinstance(t, Constant) and isinstance(t.value, Symbol):
+            name = t.value.name
+        if name is None or name.startswith("_") or name.lower() not in aliases:
+            return t
+        entities = aliases[name.lower()]
+        if isinstance(t, Constant) and t.value in entities:
+            return t
+        if len(entities) > 1:
+            listed = ", ".join(f"`{e}`" for e in entities)
+            raise QueryError([error(f"`{name}` is an alias of several entities: {listed}", t.span,
+                                    "alias", hint="name the entity itself")])
+        resolutions[name] = entities[0]
+        return Constant(entities[0], t.span)
+
+    def atom(a: Atom) -> Atom:
+        return Atom(a.predicate, tuple(term(t) for t in a.args), a.span)
+
+    body = []
+    for lit in query.body:
+        if isinstance(lit, Atom):
+            body.append(atom(lit))
+        elif isinstance(lit, Negation):
+            body.append(Negation(atom(lit.atom), lit.span))
+        else:
+            body.append(Comparison(lit.op, term(lit.left), term(lit.right), lit.span))
+    return Query(tuple(body), query.span), tuple(resolutions.items())
+
+
+def _row(fact: Fact) -> tuple:
+    return tuple(sort_key(a.value) for a in fact.atom.args)
+
+
+def _distinct(rows):
+    previous = object()
+    for row in rows:
+        if row != previous:
+            yield row
+        previous = row
+
+
+def _reason(exc: Exception) -> str:
+    return exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else str(exc)

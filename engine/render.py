@@ -1,0 +1,67 @@
+"""Rendering answers: the text a person reads and the JSON a program reads.
+
+Sits at the end of the pipeline; nothing before it makes text for users. Text output is
+re-pasteable (values in source syntax); JSON follows the versioned schema in `docs/json.md`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .kb import Answer
+from .printer import format_query
+from .values import Date, Integer, String, Symbol, Value
+
+SCHEMA_VERSION = 1
+
+
+def answer_text(answer: Answer, limit: int | None = None) -> str:
+    """Bindings one per line (`X = a, Y = b.`), then `N answers.`, `yes.` or `no.`."""
+    lines = [f"% {name} is {value}" for name, value in answer.resolutions]
+    if not answer.variables:
+        return "\n".join(lines + ["yes." if answer.holds else "no."])
+    shown = answer.rows if limit is None else answer.rows[:limit]
+    for row in shown:
+        lines.append(", ".join(f"{n} = {v}" for n, v in zip(answer.variables, row)) + ".")
+    total = len(answer.rows)
+    if not total:
+        lines.append("no.")
+    elif len(shown) < total:
+        lines.append(f"{len(shown)} of {total} answers shown.")
+    else:
+        lines.append(f"{total} answer{'s' if total != 1 else ''}.")
+    return "\n".join(lines)
+
+
+def value_json(value: Value) -> dict:
+    """A value as `{"type": ..., "value": ...}`."""
+    if isinstance(value, Symbol):
+        return {"type": "symbol", "value": value.name}
+    if isinstance(value, String):
+        return {"type": "string", "value": value.text}
+    if isinstance(value, Integer):
+        return {"type": "integer", "value": value.value}
+    if isinstance(value, Date):
+        return {"type": "date", "value": str(value)}
+    raise TypeError(value)
+
+
+def answer_json(answer: Answer) -> dict:
+    """The answer as a JSON-ready dict (schema `allegiance/answer`, version 1)."""
+    return {
+        "schema": "allegiance/answer",
+        "version": SCHEMA_VERSION,
+        "query": format_query(answer.query),
+        "as_of": answer.as_of.isoformat(),
+        "holds": answer.holds,
+        "variables": list(answer.variables),
+        "answers": [
+            {n: value_json(v) for n, v in zip(answer.variables, row)} for row in answer.rows
+        ],
+        "resolutions": {name: value_json(v) for name, v in answer.resolutions},
+    }
+
+
+def dumps(document: dict) -> str:
+    """JSON text, stable key order, Unicode kept readable."""
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False)

@@ -1,0 +1,1 @@
+"""allegiance's user interfaces: the interactive REPL and the one-shot command line."""
