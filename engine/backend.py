@@ -134,10 +134,11 @@ class Backend:
 
     def _ask(self, body, variables) -> set[tuple]:
         names: dict[str, object] = {}
-        if len(body) == 1 and isinstance(body[0], PlanAtom) and not body[0].negated:
-            atom = body[0]
+        atom = body[0]
+        if len(body) == 1 and isinstance(atom, PlanAtom) and not atom.negated and _distinct_vars(atom):
+            order = [t for t in atom.args if isinstance(t, str)]
             rows = self._atom(atom, names).data
-            return {tuple(row[list(_free_order(atom)).index(v)] for v in variables) for row in rows}
+            return {tuple(row[order.index(v)] for v in variables) for row in rows}
         clause_body = None
         for literal in body:
             term = self._literal(literal, names)
@@ -169,14 +170,28 @@ class Backend:
             if not isinstance(left, str):
                 left, right, op = right, left, _FLIP[op]
             return getattr(self._var(left, names), _OPS[op])(self._arg(right, names))
-        atom = self._atom(literal, names)
-        return ~atom if literal.negated else atom
+        if literal.negated:  # its variables are bound by then: pyDatalog substitutes them
+            return ~self._atom(literal, names)
+        return self._positive(literal, names)
+
+    def _positive(self, atom: PlanAtom, names):
+        """A positive atom; a repeated variable becomes a fresh one and an equality test,
+        since pyDatalog's resolvers do not match repeated variables."""
+        args, tests, seen = [], [], set()
+        for t in atom.args:
+            if isinstance(t, str) and t in seen:
+                fresh = pyDatalog.Variable()
+                args.append(fresh)
+                tests.append(fresh == self._var(t, names))
+            else:
+                seen.add(t)
+                args.append(self._arg(t, names))
+        term = pyParser.Term(self.name(atom.key))(*args)
+        for test in tests:
+            term = term & test
+        return term
 
 
-def _free_order(atom: PlanAtom) -> list[str]:
-    """The columns pyDatalog returns for a single atom: its distinct variables, left to right."""
-    seen: list[str] = []
-    for t in atom.args:
-        if isinstance(t, str) and t not in seen:
-            seen.append(t)
-    return seen
+def _distinct_vars(atom: PlanAtom) -> bool:
+    named = [t for t in atom.args if isinstance(t, str)]
+    return len(named) == len(set(named)) and None not in atom.args

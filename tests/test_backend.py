@@ -1,0 +1,87 @@
+"""The door to pyDatalog: isolation, translation of literals, interruption."""
+
+import threading
+
+import pytest
+
+from engine.backend import Backend, Interrupted
+from engine.fixpoint import Relation
+from engine.plan import PlanAtom, PlanCompare
+
+
+def k(name):
+    return (1, name)
+
+
+@pytest.fixture
+def backend():
+    b = Backend()
+    yield b
+    b.close()
+
+
+def serve(backend, key, rows):
+    relation = Relation(rows)
+    backend.serve_relation(key, len(next(iter(rows))) if rows else 1, relation.lookup)
+
+
+def test_rules_negation_and_comparisons_over_served_relations(backend):
+    serve(backend, "p/1", {(k("a"),), (k("b"),), (k("c"),)})
+    serve(backend, "q/1", {(k("b"),)})
+    backend.add_rules([(PlanAtom("r/1", ("X",)),
+                        (PlanAtom("p/1", ("X",)), PlanCompare("<", k("a"), "X"), PlanAtom("q/1", ("X",), True)))])
+    assert backend.ask((PlanAtom("r/1", ("X",)),), ("X",)) == {(k("c"),)}
+    assert backend.ask((PlanAtom("r/1", (k("c"),)),), ()) == {()}
+    assert backend.ask((PlanAtom("r/1", (k("b"),)),), ()) == set()
+
+
+def test_conjunctive_query_with_repeated_and_anonymous_variables(backend):
+    serve(backend, "e/2", {(k("a"), k("a")), (k("a"), k("b")), (k("b"), k("c"))})
+    assert backend.ask((PlanAtom("e/2", ("X", "X")),), ("X",)) == {(k("a"),)}
+    assert backend.ask((PlanAtom("e/2", ("X", None)),), ("X",)) == {(k("a"),), (k("b"),)}
+    body = (PlanAtom("e/2", ("X", "Y")), PlanAtom("e/2", ("Y", "Z")), PlanCompare("!=", "X", "Y"))
+    assert backend.ask(body, ("X", "Z")) == {(k("a"), k("c"))}
+
+
+def test_two_backends_never_see_each_other(backend):
+    other = Backend()
+    try:
+        serve(backend, "p/1", {(k("mine"),)})
+        serve(other, "p/1", {(k("theirs"),)})
+        backend.add_rules([(PlanAtom("q/1", ("X",)), (PlanAtom("p/1", ("X",)),))])
+        other.add_rules([(PlanAtom("q/1", ("X",)), (PlanAtom("p/1", ("X",)),))])
+        assert backend.ask((PlanAtom("q/1", ("X",)),), ("X",)) == {(k("mine"),)}
+        assert other.ask((PlanAtom("q/1", ("X",)),), ("X",)) == {(k("theirs"),)}
+    finally:
+        other.close()
+
+
+def test_backends_used_from_several_threads_stay_correct():
+    backends = [Backend() for _ in range(3)]
+    for i, b in enumerate(backends):
+        serve(b, "p/1", {(k(f"v{i}"),)})
+    errors = []
+
+    def work(i):
+        for _ in range(50):
+            got = backends[i % 3].ask((PlanAtom("p/1", ("X",)),), ("X",))
+            if got != {(k(f"v{i % 3}"),)}:
+                errors.append(got)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for b in backends:
+        b.close()
+    assert errors == []
+
+
+def test_a_time_limit_interrupts_and_the_backend_still_works(backend):
+    n = 60
+    serve(backend, "e/2", {(k(str(i)), k(str(j))) for i in range(n) for j in range(n)})
+    body = tuple(PlanAtom("e/2", (f"X{i}", f"X{i + 1}")) for i in range(4))
+    with pytest.raises(Interrupted):
+        backend.ask(body, ("X0", "X4"), timeout=0.05)
+    assert backend.ask((PlanAtom("e/2", (k("1"), k("2"))),), ()) == {()}
