@@ -52,7 +52,9 @@ class Model:
             else:
                 rules.extend((p.head, p.body) for p in plans)
         for key, info in self.checked.predicates.items():
-            if info.is_derived and key not in self._component_of:
+            if not info.is_derived:
+                self._serve(key, self._stored(key), info.arity)
+            elif key not in self._component_of:
                 fresh = tuple(f"V{i}" for i in range(info.arity))
                 rules.append((PlanAtom(key, fresh), (PlanAtom(FACTS + key, fresh),)))
                 self._serve(FACTS + key, self._stored(key), info.arity)
