@@ -43,13 +43,13 @@ class Model:
         rules: list[tuple[PlanAtom, tuple[PlanLiteral, ...]]] = []
         for stratum in self.checked.strata:
             plans = [p for p in (plan_rule(r) for r in stratum.rules) if p is not None]
-            plans = [self._without_anonymous_negation(p, rules) for p in plans]
             if stratum.recursive:
                 self._plans[stratum.index] = plans
                 for key in stratum.predicates:
                     self._component_of[key] = stratum.index
                     self._serve(key, self._materialised(key))
             else:
+                plans = [self._without_anonymous_negation(p, rules) for p in plans]
                 rules.extend((p.head, p.body) for p in plans)
         for key, info in self.checked.predicates.items():
             if not info.is_derived:

@@ -204,3 +204,26 @@ class Program:
 
     def __add__(self, other: Program) -> Program:
         return Program(self.statements + other.statements)
+
+
+def substitute(term: Term, binding) -> Term:
+    """`term` with a variable bound in `binding` (name → Value or Term) replaced."""
+    if isinstance(term, Variable) and term.name in binding:
+        value = binding[term.name]
+        return value if isinstance(value, (Variable, Constant)) else Constant(value, term.span)
+    return term
+
+
+def substitute_atom(atom: Atom, binding) -> Atom:
+    """`atom` with the variables bound in `binding` replaced."""
+    return Atom(atom.predicate, tuple(substitute(t, binding) for t in atom.args), atom.span)
+
+
+def substitute_literal(literal: Literal, binding) -> Literal:
+    """`literal` with the variables bound in `binding` replaced."""
+    if isinstance(literal, Atom):
+        return substitute_atom(literal, binding)
+    if isinstance(literal, Negation):
+        return Negation(substitute_atom(literal.atom, binding), literal.span)
+    return Comparison(literal.op, substitute(literal.left, binding),
+                      substitute(literal.right, binding), literal.span)

@@ -1,0 +1,207 @@
+"""`why`: a proof for a goal that holds, a refutation for one that does not.
+
+Sits on `model` (it only asks questions of the model) and produces `proof` values. Guarantees:
+- a proof exists exactly when the goal holds, and every step is a ground instance of a rule whose
+  premises hold, one premise per body literal;
+- proofs are well-founded: inside a recursive stratum a premise always has a lower rank (the
+  round of bottom-up evaluation that first derived it) than its conclusion, so no fact ever
+  justifies itself, on cyclic data too;
+- the default proof is the one of least height, then fewest nodes, then the first rule and the
+  least bindings in the order of values, so the same input always gives the same proof. Inside
+  a recursive stratum, height is measured by rank.
+Refutations are built by `refute`.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from .kb import KnowledgeBase
+from .plan import plan_query
+from .proof import Absent, Cut, Derived, Explanation, Given, Proof, Test
+from .syntax import Atom, Comparison, Constant, Negation, Query, Variable, substitute_literal
+from .values import from_key, sort_key
+
+
+@frozen
+class Limits:
+    """Bounds on an explanation: proof depth, answers explained, alternatives, candidates."""
+
+    depth: int = 40
+    answers: int = 20
+    alternatives: int = 10
+    candidates: int = 20
+    refutation_depth: int = 6
+
+
+class Explainer:
+    """Proof search over one knowledge base, as of its current day (memoised per call)."""
+
+    def __init__(self, kb: KnowledgeBase, limits: Limits = Limits()):
+        self.kb = kb
+        self.model = kb.model
+        self.checked = kb.checked
+        self.limits = limits
+        self._choices: dict[tuple, tuple | None] = {}
+
+    # -- entry point -------------------------------------------------------------------------
+    def why(self, goal: Atom) -> Explanation:
+        """A proof of each answer of `goal` (up to the limit), or the refutation of `goal`."""
+        from .refute import Refuter
+
+        answer = self.kb.ask(Query((goal,)))
+        proofs = []
+        for row in answer.rows[: self.limits.answers]:
+            binding = dict(zip(answer.variables, row))
+            ground = substitute_literal(goal, binding)
+            proofs.append(self.proof(ground))
+        if proofs:
+            return Explanation(goal, self.kb.as_of, tuple(proofs))
+        refutation = Refuter(self).refute(goal)
+        return Explanation(goal, self.kb.as_of, (), refutation)
+
+    def proof(self, atom: Atom, depth: int = 0) -> Proof:
+        """The default proof of a ground atom that holds."""
+        choice = self._choose(atom)
+        if choice is None:
+            raise ValueError(f"`{atom}` does not hold")
+        return self._build(atom, choice, depth)
+
+    def alternatives(self, atom: Atom) -> tuple[Proof, ...]:
+        """Every way to derive `atom` at the top level (each with default sub-proofs), best first."""
+        options = sorted(self._options(atom), key=lambda c: c[:3])
+        return tuple(self._build(atom, c, 0) for c in options[: self.limits.alternatives])
+
+    # -- choosing ----------------------------------------------------------------------------
+    def _choose(self, atom: Atom):
+        """(height, nodes, order, rule, binding) of the best derivation, memoised; None if none."""
+        key = (atom.key, _row(atom))
+        if key not in self._choices:
+            self._choices[key] = None  # well-founded choices never come back here
+            options = self._options(atom)
+            self._choices[key] = min(options, key=lambda c: c[:3]) if options else None
+        return self._choices[key]
+
+    def _options(self, atom: Atom) -> list[tuple]:
+        key, row = atom.key, _row(atom)
+        if self.model.store.holds(key, row):
+            return [(0, 1, (-1,), None, None)]
+        options = []
+        info = self.checked.predicates.get(key)
+        for index, rule in enumerate(info.rules if info else ()):
+            for binding in self.instances(rule, atom):
+                option = self._measure(atom, index, rule, binding)
+                if option is not None:
+                    options.append(option)
+        return options
+
+    def instances(self, rule, atom: Atom) -> list[dict]:
+        """Every binding of the rule's named variables under which its head is `atom` and its
+        body holds (values decoded), in the order of values."""
+        head = _match_head(rule.head, atom)
+        if head is None:
+            return []
+        body = tuple(substitute_literal(lit, head) for lit in rule.body)
+        planned = plan_query(body)
+        if planned is None:
+            return []
+        plan, mapping = planned
+        free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
+        rows = sorted(self.model.ask(plan, free))
+        column = {v: i for i, v in enumerate(free)}
+        found = []
+        for row in rows:
+            binding = dict(head)
+            for name, term in mapping.items():
+                binding[name] = from_key(row[column[term]] if isinstance(term, str) else term)
+            found.append(binding)
+        return found
+
+    def _measure(self, atom, index, rule, binding):
+        rank = self.model.rank(atom.key, _row(atom))
+        heights, nodes = [0], 1
+        for literal in rule.body:
+            premise = substitute_literal(literal, binding)
+            if not isinstance(premise, Atom):
+                nodes += 1
+                continue
+            premise = self._ground_anonymous(premise)
+            if rank is not None and self._same_stratum(atom, premise):
+                premise_rank = self.model.rank(premise.key, _row(premise))
+                if premise_rank is None or premise_rank >= rank:
+                    return None
+                heights.append(premise_rank)
+                nodes += premise_rank + 1
+                continue
+            choice = self._choose(premise)
+            if choice is None:
+                return None
+            heights.append(choice[0])
+            nodes += choice[1]
+        order = (index, tuple(sort_key(binding[n]) for n in sorted(binding)))
+        return (1 + max(heights), nodes, order, rule, binding)
+
+    def _same_stratum(self, a: Atom, b: Atom) -> bool:
+        component = self.model._component_of
+        return a.key in component and component[a.key] == component.get(b.key)
+
+    def _ground_anonymous(self, atom: Atom) -> Atom:
+        """A premise with `_` arguments: the least matching tuple that holds."""
+        if atom.is_ground:
+            return atom
+        args = tuple(Variable(f"_{i}") if isinstance(t, Variable) else t for i, t in enumerate(atom.args))
+        atom = Atom(atom.predicate, args, atom.span)
+        answer = self.kb.ask(Query((atom,)))
+        binding = dict(zip(answer.variables, answer.rows[0]))
+        return substitute_literal(atom, binding)
+
+    # -- building ----------------------------------------------------------------------------
+    def _build(self, atom: Atom, choice, depth: int) -> Proof:
+        height, nodes, _, rule, binding = choice
+        if rule is None:
+            return Given(atom, self.model.store.statements(atom.key, _row(atom)))
+        if depth >= self.limits.depth:
+            return Cut(atom, f"depth limit {self.limits.depth} reached")
+        premises = []
+        for literal in rule.body:
+            premise = substitute_literal(literal, binding)
+            if isinstance(premise, Negation):
+                premises.append(Absent(premise.atom))
+            elif isinstance(premise, Comparison):
+                premises.append(Test(premise, True))
+            else:
+                premise = self._ground_anonymous(premise)
+                premises.append(self._premise(atom, premise, depth + 1))
+        shown = tuple(sorted(binding.items()))
+        real_height = 1 + max((p.height if isinstance(p, Derived) else 0) for p in premises)
+        real_nodes = 1 + sum(p.nodes if isinstance(p, Derived) else 1 for p in premises)
+        return Derived(atom, rule, shown, tuple(premises), real_height, real_nodes)
+
+    def _premise(self, conclusion: Atom, premise: Atom, depth: int) -> Proof:
+        if self._same_stratum(conclusion, premise):
+            return self._ranked(conclusion, premise, depth)
+        return self.proof(premise, depth)
+
+    def _ranked(self, conclusion: Atom, premise: Atom, depth: int) -> Proof:
+        """A proof of a premise inside a recursive stratum (its rank is below the conclusion's)."""
+        choice = self._choose(premise)
+        return self._build(premise, choice, depth)
+
+
+def _row(atom: Atom) -> tuple:
+    return tuple(sort_key(t.value) for t in atom.args if isinstance(t, Constant))
+
+
+def _match_head(head: Atom, atom: Atom) -> dict | None:
+    """The binding of head variables that makes `head` equal to the ground `atom`, or None."""
+    binding: dict = {}
+    for term, value in zip(head.args, atom.args):
+        value = value.value
+        if isinstance(term, Constant):
+            if term.value != value:
+                return None
+        elif term.is_anonymous:
+            continue
+        elif binding.setdefault(term.name, value) != value:
+            return None
+    return binding

@@ -1,0 +1,339 @@
+"""The parser: text → `Program`, `Query`, `Fact` or `Rule`. The stage after `lexer`, before `checks`.
+
+A hand-written recursive-descent parser over the tokens of `lexer`; the text is read, never
+evaluated, and no construct nests, so no input can exhaust the stack. Guarantees: the only
+exception raised is `ParseError`, carrying every syntax error found (after an error the parser
+skips to the `.` ending the statement and goes on, up to `MAX_ERRORS`), each a `syntax`
+diagnostic with its span. What parses has spans on every node, ground facts with valid dates and
+a non-empty interval, declarations without repeated fields or parameters. Upper-case names are
+variables here: aliases are resolved later, by `kb`.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from .diagnostics import ParseError, Span, error
+from .lexer import MAX_ERRORS, Token, capped, describe, scan, string_value
+from .lexer import tokenize, tokenize_lenient  # noqa: F401  (part of the parsing surface)
+from .syntax import (COMPARISONS, Atom, Comparison, Constant, Fact, Literal, Negation,
+                     PredicateDecl, Program, Query, Rule, SourceDecl, Statement, Term, Variable)
+from .values import Date, Integer, String, Symbol, Value
+
+_DOT_HINT = "did you forget the `.` that ends the statement?"
+_RULE_HINT = "a rule is written `head :- body.`"
+
+
+def parse_program(text: str, file: str = "<text>") -> Program:
+    """The statements of `text`; ParseError with every syntax error found."""
+    parser = _Parser(text, file)
+    return parser.done(parser.program())
+
+
+def parse_query(text: str, file: str = "<query>") -> Query:
+    """The query `literal, ... ?` (the final `?` may be left out); ParseError otherwise."""
+    return _parse_one(text, file, _Parser.query)
+
+
+def parse_statement(text: str, file: str = "<input>") -> Statement:
+    """One fact, rule or declaration (the final `.` may be left out); ParseError otherwise."""
+    return _parse_one(text, file, _Parser.statement)
+
+
+def parse_fact(text: str, file: str = "<input>") -> Fact:
+    """One fact with its annotations (the final `.` may be left out); ParseError otherwise."""
+    return _parse_one(text, file, lambda p: p.fact(p.atom("a fact"), "`.`"))
+
+
+def parse_rule(text: str, file: str = "<input>") -> Rule:
+    """One rule `head :- body.` (the final `.` may be left out); ParseError otherwise."""
+    return _parse_one(text, file, lambda p: p.rule(p.atom("a rule")))
+
+
+def _parse_one(text: str, file: str, read):
+    parser = _Parser(text, file, final_optional=True)
+    try:
+        result = read(parser)
+        if parser.token.kind != "eof":
+            parser.fail("end of input", hint="one statement at a time")
+    except _Stop:
+        result = None
+    return parser.done(result)
+
+
+class _Stop(Exception):
+    """Abandons the statement being read; `args[0]`: skip to its `.` (else resume where it stopped)."""
+
+
+class _Parser:
+    """The tokens of one text, a position among them and the diagnostics found so far."""
+
+    def __init__(self, text: str, file: str, final_optional: bool = False):
+        tokens, self.diagnostics = scan(text, file)
+        self.tokens = [t for t in tokens if t.kind != "comment"]
+        self.pos, self.start, self.column, self.final_optional = 0, 0, 1, final_optional
+
+    @property
+    def token(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos = min(self.pos + 1, len(self.tokens) - 1)
+        return token
+
+    def at(self, text: str, kind: str = "punct") -> bool:
+        return self.token.kind == kind and self.token.text == text
+
+    def take(self, text: str) -> Token | None:
+        return self.advance() if self.at(text) else None
+
+    def previous(self) -> Span:
+        return self.tokens[self.pos - 1].span if self.pos else self.token.span
+
+    def report(self, message: str, span: Span, hint: str | None = None) -> None:
+        self.diagnostics.append(error(message, span, "syntax", hint=hint))
+
+    def fail(self, expected: str, after: str = "", hint: str | None = None) -> NoReturn:
+        """Reports `expected … found …` (unless the lexer did) and abandons the statement."""
+        token, before = self.token, self.previous()
+        detached = self.pos > 0 and (token.kind == "eof" or token.span.line > before.line)
+        if "`.`" in expected and detached:
+            hint = hint or _DOT_HINT
+        if token.kind != "error":
+            where = Span(before.file, before.line, before.end_col, before.end_col + 1, before.text)
+            self.report(f"expected {expected}{after}, found {describe(token)}",
+                        where if detached else token.span, hint)
+        raise _Stop(not (self.pos > self.start and self.starts_statement()))
+
+    def starts_statement(self) -> bool:
+        """True when the token is on a later line, no more indented than the statement's start."""
+        return self.token.span.line > self.previous().line and self.token.span.col <= self.column
+
+    def recover(self) -> None:
+        """Skips past the `.` ending the statement, or to the next line after an open string."""
+        while not (self.token.kind == "eof" or self.at(".") or self.at("?")):
+            token = self.advance()
+            if token.kind == "error" and token.text.startswith('"') and self.starts_statement():
+                return
+        self.advance()
+
+    def done(self, result):
+        if self.diagnostics:
+            raise ParseError(capped(self.diagnostics))
+        return result
+
+    def program(self) -> Program:
+        statements = []
+        while self.token.kind != "eof" and len(self.diagnostics) <= MAX_ERRORS:
+            try:
+                statements.append(self.statement())
+            except _Stop as stop:
+                if stop.args[0]:
+                    self.recover()
+        return Program(tuple(statements))
+
+    def statement(self) -> Statement:
+        self.start, self.column = self.pos, self.token.span.col
+        if self.at("source", "keyword") or self.at("predicate", "keyword"):
+            return self.declaration()
+        head = self.atom("a fact, a rule or a declaration")
+        return self.rule(head) if self.at(":-") else self.fact(head, "`.` or `:-`")
+
+    def fact(self, atom: Atom, expected: str) -> Fact:
+        dates: dict[str, tuple[Date | None, Span]] = {}
+        sources, after = [], " after the atom"
+        while self.at("from", "keyword") or self.at("to", "keyword") or self.at("@"):
+            expected, after, keyword = "`.`", " after the fact", self.advance()
+            if keyword.text == "@":
+                sources.append(self.name("a source id after `@`"))
+                continue
+            if keyword.text in dates:
+                self.report(f"`{keyword.text}` is given twice", keyword.span)
+            dates[keyword.text] = (self.value(("date",), True, "a date", f" after `{keyword.text}`",
+                                              _DATE_HINT), self.previous())
+        end = self.end(expected, after, _hint("fact", self.token))
+        (start, _), (stop, where) = (dates.get(k, (None, None)) for k in ("from", "to"))
+        for variable in atom.variables()[:1]:
+            self.report(f"a fact must be ground: `{variable.name}` is a variable", variable.span,
+                        "to state a rule use `:-`, as in `p(X) :- q(X).`")
+        if start and stop and start.first_day() > stop.last_day():
+            self.report(f"the fact never holds: `from {start}` is later than `to {stop}`", where,
+                        "swap the two dates")
+        return Fact(atom, tuple(sources), start, stop, _join(atom.span, end))
+
+    def rule(self, head: Atom) -> Rule:
+        if not self.take(":-"):
+            self.fail("`:-`", " after the head", _RULE_HINT)
+        body = self.literals(" after `:-`")
+        annotated = self.at("from", "keyword") or self.at("to", "keyword") or self.at("@")
+        hint = "validity dates and sources annotate facts, not rules" if annotated else None
+        return Rule(head, body, _join(head.span, self.end("`,` or `.`", " after a literal", hint)))
+
+    def declaration(self) -> SourceDecl | PredicateDecl:
+        keyword = self.advance()
+        name = self.name(f"a name after `{keyword.text}`")
+        params = self.params() if keyword.text == "predicate" and self.at("(") else ()
+        fields = self.fields() if self.at("{") else ()
+        end = self.end("`.`" if fields else "`{` or `.`", f" after {keyword.text} `{name}`")
+        if keyword.text == "source":
+            return SourceDecl(name, fields, _join(keyword.span, end))
+        return PredicateDecl(name, params, fields, _join(keyword.span, end))
+
+    def end(self, expected: str, after: str, hint: str | None = None) -> Span:
+        """The span of the `.` ending the statement (of its last token if it may be left out)."""
+        if self.at("."):
+            return self.advance().span
+        if not (self.final_optional and self.token.kind == "eof"):
+            self.fail(expected, after, hint)
+        return self.previous()
+
+    def query(self) -> Query:
+        self.column = self.token.span.col
+        body = self.literals("")
+        if self.at("."):
+            self.fail("`,` or `?`", " after a literal", "`.` asserts a statement; `?` asks a question")
+        asked = self.take("?")
+        if self.token.kind != "eof":
+            self.fail(*(("end of input", " after `?`") if asked else ("`,` or `?`", " after a literal")))
+        return Query(body, _join(body[0].span, asked.span if asked else self.previous()))
+
+    def name(self, expected: str) -> str:
+        token = self.token
+        if token.kind == "variable":
+            lower = f"write `{token.text[0].lower()}{token.text[1:]}`" if token.text[0].isalpha() \
+                else "start it with a lower-case letter"
+            self.report(f"`{token.text}` is not a name: names start with a lower-case letter",
+                        token.span, f"upper-case names are variables; {lower}")
+        elif token.kind != "ident":
+            self.fail(expected, hint=_hint("atom", token))
+        return self.advance().text
+
+    def atom(self, expected: str) -> Atom:
+        following = self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
+        if self.token.kind == "variable" and following.text != "(":
+            self.fail(expected, hint=_hint("atom", self.token))
+        name, first = self.name(expected), self.previous()
+        args = self.arguments() if self.at("(") else ()
+        return Atom(name, args, _join(first, self.previous()))
+
+    def arguments(self) -> tuple[Term, ...]:
+        self.advance()
+        if self.at(")"):
+            self.fail("an argument", " after `(`", "write a predicate without arguments without "
+                      "parentheses, as in `raining`")
+        args = [self.term("an argument", " after `(`")]
+        while not self.take(")"):
+            if not self.take(","):
+                self.fail("`)` or `,`", " after an argument", _hint("argument", self.token))
+            args.append(self.term("an argument", " after `,`"))
+        return tuple(args)
+
+    def term(self, expected: str, after: str) -> Term:
+        token = self.token
+        if token.kind == "variable":
+            return Variable(self.advance().text, token.span)
+        return Constant(self.value(_TERMS, False, expected, after), token.span)
+
+    def value(self, kinds: tuple[str, ...], years: bool, expected: str, after: str,
+              hint: str | None = None) -> Value | None:
+        """The constant of the current token, of a kind in `kinds` (or a year for a date)."""
+        token = self.advance()
+        if years and token.kind == "integer" and len(token.text) == 4 and token.text.isdigit():
+            token = Token("date", token.text, token.span)
+        if token.kind not in kinds or token.kind == "eof":
+            self.pos -= token.kind != "eof"
+            self.fail(expected, after, hint)
+        if token.kind != "date":
+            return _CONSTANTS[token.kind](token.text)
+        try:
+            return Date.parse(token.text)
+        except ValueError as exc:
+            return self.report(str(exc), token.span)
+
+    def literals(self, after: str) -> tuple[Literal, ...]:
+        body = [self.literal(after)]
+        while self.take(","):
+            body.append(self.literal(" after `,`"))
+        return tuple(body)
+
+    def literal(self, after: str) -> Literal:
+        token, following = self.token, self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
+        if self.at("not", "keyword"):
+            self.advance()
+            atom = self.atom("an atom after `not`")
+            return Negation(atom, _join(token.span, atom.span))
+        if token.kind == "ident" and following.text not in COMPARISONS or \
+                token.kind == "variable" and following.text == "(":
+            return self.atom("a literal" + after)
+        left = self.term("a literal", after)
+        if not (self.token.kind == "punct" and self.token.text in COMPARISONS):
+            self.fail("a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)", f" after {describe(token)}")
+        op = self.advance().text
+        right = self.term("a term", f" after `{op}`")
+        return Comparison(op, left, right, _join(token.span, self.previous()))
+
+    def params(self) -> tuple[str, ...]:
+        names: list[str] = []
+        while self.take(",") if names else self.take("("):
+            token = self.token
+            if token.kind not in ("variable", "ident"):
+                hint = "write a predicate without arguments as `predicate raining {…}.`" \
+                    if self.at(")") and not names else None
+                self.fail("a parameter name", " after `,`" if names else " after `(`", hint)
+            if token.kind == "ident":
+                self.report(f"parameter `{token.text}` must be named like a variable", token.span,
+                            f"write `{token.text[0].upper()}{token.text[1:]}`")
+            elif token.text in ("_", *names):
+                self.report(f"parameter `{token.text}` is named twice" if names.count(token.text)
+                            else "a parameter needs a name: `_` is anonymous", token.span)
+            names.append(self.advance().text)
+        if not self.take(")"):
+            self.fail("`)` or `,`", " after a parameter")
+        return tuple(names)
+
+    def fields(self) -> tuple[tuple[str, Value], ...]:
+        fields: dict[str, Value] = {}
+        self.advance()
+        while not self.take("}"):
+            if fields and not self.take(","):
+                self.fail("`,` or `}`", " after a field")
+            if self.token.kind != "ident":
+                self.fail("a field name", " in `{ }`", "remove the `,` before `}`" if self.at("}")
+                          else None)
+            key = self.advance()
+            if not self.take(":"):
+                self.fail("`:`", f" after field name `{key.text}`")
+            value = self.value(("string", "date"), True, "a string or a date",
+                               f" as the value of `{key.text}`", _TEXT_HINT)
+            if key.text in fields:
+                self.report(f"field `{key.text}` is given twice", key.span)
+            fields.setdefault(key.text, value)
+        return tuple(fields.items())
+
+
+def _join(first: Span, last: Span) -> Span:
+    """The span from `first` to `last`, cut at the end of `first`'s line."""
+    end = last.end_col if last.line == first.line else len(first.text) + 1
+    return Span(first.file, first.line, first.col, max(end, first.col), first.text)
+
+
+_TERMS = ("ident", "string", "integer", "date")
+_CONSTANTS = {"ident": Symbol, "string": lambda text: String(string_value(text)),
+              "integer": lambda text: Integer(int(text))}
+_DATE_HINT = "a date is written YYYY, YYYY-MM or YYYY-MM-DD"
+_TEXT_HINT = 'text is written in double quotes, as in `"GLORIA Center"`'
+_CLOSE = "close the arguments with `)`"
+_HINTS = {  # (where, the token found or its kind) → the likely fix
+    ("atom", "not"): "only rules and queries may use `not`; a fact states what holds",
+    ("atom", "variable"): "an atom starts with a predicate name, which is lower-case",
+    **{("fact", op): _RULE_HINT for op in ("<=", "<", ":", "=")},
+    ("fact", "?"): "a knowledge base states facts and rules; queries are asked in the REPL",
+    ("fact", ","): "state one fact per statement, each ending with `.`",
+    ("argument", "("): "arguments cannot be nested: an argument is a constant or a variable",
+    **{("argument", found): _CLOSE for found in (".", ":-", "?", "eof")},
+}
+
+
+def _hint(where: str, token: Token) -> str | None:
+    return _HINTS.get((where, token.text)) or _HINTS.get((where, token.kind))

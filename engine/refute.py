@@ -1,0 +1,229 @@
+"""Refutations: every reason a goal does not hold, independent of the order of body literals.
+
+Sits beside `explain`. For a goal that does not hold, each rule whose head matches it is an
+`Attempt`, and its blocks are found from sets, never from the order of the body:
+- the minimal sets of positive literals that have no match together (`Missing`); a literal with
+  no match on its own is refuted in turn, down to missing stated facts;
+- otherwise every candidate binding (each satisfies all positive literals) with every comparison
+  that fails (`FailedTest`) and every negated literal whose atom is derivable (`Present`, with
+  its proofs).
+A goal that would need itself is reported as `Circular`; bounds give `Cut`.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from .plan import plan_query
+from .proof import Attempt, Circular, Cut, FailedTest, Missing, Present, Refutation, Test
+from .syntax import Atom, Comparison, Constant, Negation, Query, Variable, substitute_literal
+from .values import from_key, sort_key
+
+MAX_SUBSET = 3  # largest set of positive literals searched for a joint absence
+
+
+class Refuter:
+    """Builds refutations with the help of an `Explainer` (for the proofs it embeds)."""
+
+    def __init__(self, explainer):
+        self.explainer = explainer
+        self.kb = explainer.kb
+        self.model = explainer.model
+        self.limits = explainer.limits
+
+    def refute(self, goal: Atom, stack: tuple[Atom, ...] = ()) -> Refutation | Circular | Cut:
+        """Why `goal` (ground or not) has no answer."""
+        canonical = _canonical(goal)
+        for i, earlier in enumerate(stack):
+            if _canonical(earlier) == canonical:
+                return Circular(stack[i:] + (goal,))
+        if len(stack) >= self.limits.refutation_depth:
+            return Cut(goal, f"refutation depth limit {self.limits.refutation_depth} reached")
+        stack = stack + (goal,)
+        info = self.kb.checked.predicates.get(goal.key)
+        attempts = tuple(
+            attempt
+            for rule in (info.rules if info else ())
+            if (attempt := self._attempt(rule, goal, stack)) is not None
+        )
+        return Refutation(goal, attempts, self._stated_elsewhere(goal))
+
+    def _stated_elsewhere(self, goal: Atom):
+        if not goal.is_ground:
+            return ()
+        row = tuple(sort_key(t.value) for t in goal.args)
+        return self.model.store.statements(goal.key, row)
+
+    def _attempt(self, rule, goal: Atom, stack) -> Attempt | None:
+        rule = _rename_apart(rule, goal)
+        head = _unify_head(rule.head, goal)
+        if head is None:
+            return None
+        body = tuple(substitute_literal(lit, head) for lit in rule.body)
+        positives = [lit for lit in body if isinstance(lit, Atom)]
+        shown = _shown(head, rule)
+        missing = self._missing(positives, stack)
+        if missing:
+            return Attempt(rule.original, shown, tuple(missing))
+        candidates = self._candidates(positives)
+        limit = self.limits.candidates
+        blocks = []
+        for binding in candidates[:limit]:
+            blocks.extend(self._blocked(body, binding))
+        return Attempt(rule.original, shown, tuple(blocks), len(candidates), min(limit, len(candidates)))
+
+    # -- positive literals -----------------------------------------------------------------
+    def _missing(self, positives, stack) -> list:
+        """Minimal sets of positive literals with no joint match, each refuted if alone."""
+        if not positives or self._satisfiable(positives):
+            return []
+        found: list[tuple[int, ...]] = []
+        for size in range(1, min(MAX_SUBSET, len(positives)) + 1):
+            for subset in itertools.combinations(range(len(positives)), size):
+                if any(set(f) <= set(subset) for f in found):
+                    continue
+                if not self._satisfiable([positives[i] for i in subset]):
+                    found.append(subset)
+        if not found:
+            found.append(tuple(range(len(positives))))
+        return [self._missing_block([positives[i] for i in subset], stack) for subset in found]
+
+    def _missing_block(self, atoms, stack) -> Missing:
+        refutations = ()
+        if len(atoms) == 1:
+            info = self.kb.checked.predicates.get(atoms[0].key)
+            if info is not None and info.is_derived:
+                refutations = (self.refute(_named(atoms[0]), stack),)
+        return Missing(tuple(atoms), refutations)
+
+    def _satisfiable(self, atoms) -> bool:
+        planned = plan_query(tuple(_named(a) for a in atoms))
+        if planned is None:
+            return False
+        plan, _ = planned
+        return bool(self.model.ask(plan, ()))
+
+    def _candidates(self, positives) -> list[dict]:
+        """Every binding of the named variables that satisfies all positive literals."""
+        planned = plan_query(tuple(positives))
+        if planned is None:
+            return []
+        plan, mapping = planned
+        free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
+        column = {v: i for i, v in enumerate(free)}
+        found = []
+        for row in sorted(self.model.ask(plan, free)):
+            found.append({n: from_key(row[column[t]] if isinstance(t, str) else t) for n, t in mapping.items()})
+        return found or [{}]
+
+    # -- tests and negations ---------------------------------------------------------------
+    def _blocked(self, body, binding) -> list:
+        shown = tuple(sorted((n, v) for n, v in binding.items() if not n.startswith("_")))
+        binding = _close_equalities(body, binding)
+        blocks = []
+        for literal in body:
+            ground = substitute_literal(literal, binding)
+            if isinstance(ground, Comparison):
+                if not _test(ground):
+                    blocks.append(FailedTest(_original_names(shown), ground))
+            elif isinstance(ground, Negation):
+                if self._derivable(ground.atom):
+                    proofs = self._proofs(ground.atom)
+                    blocks.append(Present(_original_names(shown), ground.atom, proofs))
+        return blocks
+
+    def _derivable(self, atom: Atom) -> bool:
+        return self.kb.ask(Query((_named(atom),))).holds
+
+    def _proofs(self, atom: Atom):
+        if atom.is_ground:
+            return self.explainer.alternatives(atom)
+        answer = self.kb.ask(Query((_named(atom),)))
+        binding = dict(zip(answer.variables, answer.rows[0]))
+        return self.explainer.alternatives(substitute_literal(_named(atom), binding))
+
+
+def _close_equalities(body, binding: dict) -> dict:
+    """`binding` extended through equalities `X = c` and `X = Y` whose other side is bound."""
+    binding = dict(binding)
+    changed = True
+    while changed:
+        changed = False
+        for lit in body:
+            if isinstance(lit, Comparison) and lit.op == "=":
+                for a, b in ((lit.left, lit.right), (lit.right, lit.left)):
+                    if isinstance(a, Variable) and not a.is_anonymous and a.name not in binding:
+                        value = b.value if isinstance(b, Constant) else binding.get(getattr(b, "name", None))
+                        if value is not None:
+                            binding[a.name] = value
+                            changed = True
+    return binding
+
+
+class _Renamed:
+    """A rule with variables renamed apart from a goal's, remembering the rule as written."""
+
+    def __init__(self, head, body, original):
+        self.head, self.body, self.original = head, body, original
+
+
+def _rename_apart(rule, goal: Atom) -> _Renamed:
+    taken = {v.name for v in goal.variables()}
+    mapping = {}
+    for literal in (rule.head,) + rule.body:
+        for v in literal.variables():
+            if not v.is_anonymous and v.name in taken:
+                mapping[v.name] = Variable(v.name + "'", v.span)
+    head = substitute_literal(rule.head, mapping)
+    body = tuple(substitute_literal(lit, mapping) for lit in rule.body)
+    return _Renamed(head, body, rule)
+
+
+def _unify_head(head: Atom, goal: Atom) -> dict | None:
+    """A binding of head variables to the goal's terms, or None when they cannot match."""
+    binding: dict = {}
+    for term, target in zip(head.args, goal.args):
+        if isinstance(term, Variable) and term.is_anonymous:
+            continue
+        if isinstance(term, Constant):
+            if isinstance(target, Constant) and term.value != target.value:
+                return None
+            continue
+        previous = binding.get(term.name)
+        if previous is None:
+            binding[term.name] = target
+        elif isinstance(previous, Constant) and isinstance(target, Constant) and previous != target:
+            return None
+    return binding
+
+
+def _shown(head: dict, rule) -> tuple:
+    return tuple(sorted((n, t.value) for n, t in head.items() if isinstance(t, Constant)))
+
+
+def _original_names(shown):
+    return tuple((n.rstrip("'"), v) for n, v in shown)
+
+
+def _named(atom: Atom) -> Atom:
+    """`atom` with each anonymous `_` given a name of its own (so it can be asked)."""
+    args = tuple(Variable(f"_{i}") if isinstance(t, Variable) and t.is_anonymous else t
+                 for i, t in enumerate(atom.args))
+    return Atom(atom.predicate, args, atom.span)
+
+
+def _canonical(goal: Atom) -> tuple:
+    names: dict[str, int] = {}
+    return (goal.key,) + tuple(
+        ("v", names.setdefault(t.name, len(names))) if isinstance(t, Variable) else ("c", t.value)
+        for t in goal.args
+    )
+
+
+def _test(comparison: Comparison) -> bool:
+    from .plan import compare
+
+    return compare(comparison.op, sort_key(comparison.left.value), sort_key(comparison.right.value))
+
+
+__all__ = ["Refuter", "Test"]
