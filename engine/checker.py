@@ -169,8 +169,17 @@ def _matches(pattern: Atom, atom: Atom) -> bool:
 
 
 def _head_can_match(head: Atom, goal: Atom) -> bool:
-    return all(not (isinstance(h, Constant) and isinstance(g, Constant) and h.value != g.value)
-               for h, g in zip(head.args, goal.args))
+    """True when some instance of `head` is an instance of `goal` (goal variables are free)."""
+    seen: dict[str, object] = {}
+    for h, g in zip(head.args, goal.args):
+        if not isinstance(g, Constant):
+            continue
+        if isinstance(h, Constant):
+            if h.value != g.value:
+                return False
+        elif not h.is_anonymous and seen.setdefault(h.name, g.value) != g.value:
+            return False
+    return True
 
 
 def _compare(comparison: Comparison) -> bool:

@@ -205,3 +205,19 @@ def _match_head(head: Atom, atom: Atom) -> dict | None:
         elif binding.setdefault(term.name, value) != value:
             return None
     return binding
+
+
+def why(kb: KnowledgeBase, goal, limits: Limits = Limits()) -> Explanation:
+    """Explain `goal` (a one-atom query as text or an Atom): proofs if it holds, else a refutation."""
+    from .checks import check_query
+    from .kb import resolve_aliases
+    from .parse import parse_query
+    from .diagnostics import QueryError, error
+
+    query = parse_query(goal) if isinstance(goal, str) else Query((goal,))
+    query, _ = resolve_aliases(query, kb.aliases())
+    check_query(query, kb.checked)
+    if len(query.body) != 1 or not isinstance(query.body[0], Atom):
+        raise QueryError([error("`why` explains one atom, such as `alliance(JN, IS)`", query.span, "why")])
+    with kb._lock:
+        return Explainer(kb, limits).why(query.body[0])

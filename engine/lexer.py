@@ -100,11 +100,12 @@ class _Lexer:
 
     def __init__(self, text: str, file: str):
         self.file, self.lines = file, text.split("\n")
+        self.shown = [line[:-1] if line.endswith("\r") else line for line in self.lines]
         self.tokens: list[Token] = []
         self.diagnostics: list[Diagnostic] = []
 
     def span(self, line: int, start: int, end: int) -> Span:
-        return Span(self.file, line + 1, start + 1, end + 1, self.lines[line])
+        return Span(self.file, line + 1, start + 1, end + 1, self.shown[line])
 
     def add(self, kind: str, line: int, start: int, end: int) -> int:
         self.tokens.append(Token(kind, self.lines[line][start:end], self.span(line, start, end)))
@@ -119,7 +120,7 @@ class _Lexer:
             at = 0
             while at < len(line):
                 at = self.token(number, line, at)
-        last = self.tokens[-1].span if self.tokens else Span(self.file, 1, 1, 1, self.lines[0])
+        last = self.tokens[-1].span if self.tokens else self.span(0, 0, 0)
         self.tokens.append(Token("eof", "", Span(self.file, last.line, last.end_col,
                                                  last.end_col, last.text)))
 
@@ -129,7 +130,7 @@ class _Lexer:
         if space := _SPACE.match(line, at):
             return space.end()
         if char == "%":
-            return self.add("comment", n, at, len(line))
+            return self.add("comment", n, at, len(self.shown[n]))
         if char == '"':
             return self.string(n, line, at)
         if char == "'":
@@ -143,8 +144,8 @@ class _Lexer:
     def string(self, n: int, line: str, at: int) -> int:
         end, _, problems = _read_string(line, at)
         if end < 0:
-            return self.fail(n, at, len(line), "unterminated string: a string ends on its line",
-                             'close it with `"` before the end of the line')
+            return self.fail(n, at, len(self.shown[n]), "unterminated string: a string ends on its "
+                             "line", 'close it with `"` before the end of the line')
         for start, stop, message in problems:
             self.diagnostics.append(error(message, self.span(n, start, stop), "syntax",
                                           hint=_ESCAPE_HINT))
@@ -164,9 +165,10 @@ class _Lexer:
                 "a name starts with a letter"
             return self.fail(n, at, end, f"{_shown(text)} is not a number, a date or a name", hint)
         if "-" not in text[1:]:
-            if len(text.lstrip("-")) > MAX_DIGITS:
-                return self.fail(n, at, end, f"integer of {len(text.lstrip('-'))} digits is too long "
-                                 f"(at most {MAX_DIGITS} digits)")
+            digits = len(text.lstrip("-"))
+            if digits > MAX_DIGITS:
+                return self.fail(n, at, end, f"integer of {digits} digits is too long (at most "
+                                 f"{MAX_DIGITS} digits)")
             return self.add("integer", n, at, end)
         try:
             Date.parse(text)
@@ -181,8 +183,8 @@ class _Lexer:
             return self.add("ident", n, at, end)
         if _VARIABLE.match(word):
             return self.add("variable", n, at, end)
-        return self.fail(n, at, end, f"{_shown(word)} is not a name: names are written in ASCII "
-                         "letters, digits and `_`", "quote other text as a string, as in `\"café\"`")
+        return self.fail(n, at, end, f"{_shown(word)} is not a name: names are written in "
+                         "ASCII letters, digits and `_`", _QUOTE_HINT)
 
     def operator(self, n: int, line: str, at: int) -> int:
         two = line[at : at + 2]
@@ -203,7 +205,7 @@ _ESCAPE_HINT = "the escapes are `\\\"`, `\\\\`, `\\n`, `\\t`, `\\r` and `\\u{HEX
 
 
 def _read_string(line: str, at: int) -> tuple[int, str, list[tuple[int, int, str]]]:
-    """The end of the string literal opening at `at` (-1: unterminated), its value, its bad escapes."""
+    """Where the string opening at `at` ends (-1: unterminated), its value and its bad escapes."""
     chars: list[str] = []
     problems: list[tuple[int, int, str]] = []
     i = at + 1
@@ -237,18 +239,20 @@ def _escape(line: str, at: int, chars: list[str], problems: list) -> int:
     point = int(digits.group(1), 16)
     if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
         kind = "a surrogate" if point <= 0x10FFFF else "beyond U+10FFFF"
-        problems.append((at, digits.end(), f"`\\u{{{digits.group(1)}}}` is {kind}, not a character"))
+        shown = f"`\\u{{{digits.group(1)}}}`"
+        problems.append((at, digits.end(), f"{shown} is {kind}, not a character"))
         chars.append(line[at : digits.end()])
     else:
         chars.append(chr(point))
     return digits.end()
 
 
-_DASH_HINT = 'a negative integer is written `-12`; a name with a `-` is a string, as in `"ad-dawla"`'
+_DASH_HINT = 'a negative integer is written `-12`; a name with `-` is a string: `"ad-dawla"`'
+_QUOTE_HINT = 'quote other text as a string, as in `"café"`'
 
 
 def _is_digit(line: str, at: int) -> bool:
-    return line[at : at + 1] in tuple("0123456789")
+    return at < len(line) and line[at] in "0123456789"
 
 
 def _character(char: str) -> str:

@@ -1,4 +1,4 @@
-"""The parser: text → `Program`, `Query`, `Fact` or `Rule`. The stage after `lexer`, before `checks`.
+"""The parser: text → `Program`, `Query`, `Fact` or `Rule`. After `lexer`, before `checks`.
 
 A hand-written recursive-descent parser over the tokens of `lexer`; the text is read, never
 evaluated, and no construct nests, so no input can exhaust the stack. Guarantees: the only
@@ -22,6 +22,8 @@ from .values import Date, Integer, String, Symbol, Value
 
 _DOT_HINT = "did you forget the `.` that ends the statement?"
 _RULE_HINT = "a rule is written `head :- body.`"
+_ASK_HINT = "`.` asserts a statement; `?` asks a question"
+_LITERAL = " after a literal"
 
 
 def parse_program(text: str, file: str = "<text>") -> Program:
@@ -62,7 +64,7 @@ def _parse_one(text: str, file: str, read):
 
 
 class _Stop(Exception):
-    """Abandons the statement being read; `args[0]`: skip to its `.` (else resume where it stopped)."""
+    """Abandons the statement being read; `args[0]`: skip to its `.` (else resume at once)."""
 
 
 class _Parser:
@@ -76,6 +78,9 @@ class _Parser:
     @property
     def token(self) -> Token:
         return self.tokens[self.pos]
+
+    def peek(self) -> Token:
+        return self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
 
     def advance(self) -> Token:
         token = self.tokens[self.pos]
@@ -192,10 +197,10 @@ class _Parser:
         self.column = self.token.span.col
         body = self.literals("")
         if self.at("."):
-            self.fail("`,` or `?`", " after a literal", "`.` asserts a statement; `?` asks a question")
+            self.fail("`,` or `?`", " after a literal", _ASK_HINT)
         asked = self.take("?")
         if self.token.kind != "eof":
-            self.fail(*(("end of input", " after `?`") if asked else ("`,` or `?`", " after a literal")))
+            self.fail(*(("end of input", " after `?`") if asked else ("`,` or `?`", _LITERAL)))
         return Query(body, _join(body[0].span, asked.span if asked else self.previous()))
 
     def name(self, expected: str) -> str:
@@ -210,24 +215,30 @@ class _Parser:
         return self.advance().text
 
     def atom(self, expected: str) -> Atom:
-        following = self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
-        if self.token.kind == "variable" and following.text != "(":
+        if self.token.kind == "variable" and self.peek().text != "(":
             self.fail(expected, hint=_hint("atom", self.token))
         name, first = self.name(expected), self.previous()
         args = self.arguments() if self.at("(") else ()
         return Atom(name, args, _join(first, self.previous()))
 
-    def arguments(self) -> tuple[Term, ...]:
-        self.advance()
-        if self.at(")"):
-            self.fail("an argument", " after `(`", "write a predicate without arguments without "
-                      "parentheses, as in `raining`")
-        args = [self.term("an argument", " after `(`")]
-        while not self.take(")"):
+    def listed(self, close: str, read, what: str, empty_hint: str | None = None) -> list:
+        """What `read` reads, separated by `,`, between the current bracket and `close`."""
+        after, items = f" after `{self.advance().text}`", []
+        if empty_hint is None and self.take(close):
+            return items
+        while True:
+            if self.at(close):
+                self.fail(what, after, f"remove the `,` before `{close}`" if items else empty_hint)
+            items.append(read(what, after))
+            if self.take(close):
+                return items
             if not self.take(","):
-                self.fail("`)` or `,`", " after an argument", _hint("argument", self.token))
-            args.append(self.term("an argument", " after `,`"))
-        return tuple(args)
+                self.fail(f"`{close}` or `,`", f" after {what}", _hint(what, self.token))
+            after = " after `,`"
+
+    def arguments(self) -> tuple[Term, ...]:
+        return tuple(self.listed(")", self.term, "an argument", "write a predicate without "
+                                 "arguments without parentheses, as in `raining`"))
 
     def term(self, expected: str, after: str) -> Term:
         token = self.token
@@ -238,18 +249,19 @@ class _Parser:
     def value(self, kinds: tuple[str, ...], years: bool, expected: str, after: str,
               hint: str | None = None) -> Value | None:
         """The constant of the current token, of a kind in `kinds` (or a year for a date)."""
-        token = self.advance()
-        if years and token.kind == "integer" and len(token.text) == 4 and token.text.isdigit():
-            token = Token("date", token.text, token.span)
-        if token.kind not in kinds or token.kind == "eof":
-            self.pos -= token.kind != "eof"
+        token = self.token
+        year = years and token.kind == "integer" and len(token.text) == 4 and token.text.isdigit()
+        kind = "date" if year else token.kind
+        if kind not in kinds:
             self.fail(expected, after, hint)
-        if token.kind != "date":
-            return _CONSTANTS[token.kind](token.text)
+        self.advance()
+        if kind != "date":
+            return _CONSTANTS[kind](token.text)
         try:
             return Date.parse(token.text)
         except ValueError as exc:
-            return self.report(str(exc), token.span)
+            self.report(str(exc), token.span)
+            return None
 
     def literals(self, after: str) -> tuple[Literal, ...]:
         body = [self.literal(after)]
@@ -258,7 +270,7 @@ class _Parser:
         return tuple(body)
 
     def literal(self, after: str) -> Literal:
-        token, following = self.token, self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
+        token, following = self.token, self.peek()
         if self.at("not", "keyword"):
             self.advance()
             atom = self.atom("an atom after `not`")
@@ -274,42 +286,40 @@ class _Parser:
         return Comparison(op, left, right, _join(token.span, self.previous()))
 
     def params(self) -> tuple[str, ...]:
-        names: list[str] = []
-        while self.take(",") if names else self.take("("):
-            token = self.token
-            if token.kind not in ("variable", "ident"):
-                hint = "write a predicate without arguments as `predicate raining {…}.`" \
-                    if self.at(")") and not names else None
-                self.fail("a parameter name", " after `,`" if names else " after `(`", hint)
-            if token.kind == "ident":
-                self.report(f"parameter `{token.text}` must be named like a variable", token.span,
-                            f"write `{token.text[0].upper()}{token.text[1:]}`")
-            elif token.text in ("_", *names):
-                self.report(f"parameter `{token.text}` is named twice" if names.count(token.text)
-                            else "a parameter needs a name: `_` is anonymous", token.span)
-            names.append(self.advance().text)
-        if not self.take(")"):
-            self.fail("`)` or `,`", " after a parameter")
-        return tuple(names)
+        tokens = self.listed(")", self.param, "a parameter", "write a predicate without arguments "
+                             "as `predicate raining {…}.`")
+        for i, token in enumerate(tokens):
+            if token.text in (t.text for t in tokens[:i]):
+                self.report(f"parameter `{token.text}` is named twice", token.span)
+        return tuple(t.text for t in tokens)
+
+    def param(self, what: str, after: str) -> Token:
+        token = self.token
+        if token.kind not in ("variable", "ident"):
+            self.fail(what, after)
+        if token.kind == "ident":
+            self.report(f"parameter `{token.text}` must be named like a variable", token.span,
+                        f"write `{token.text[0].upper()}{token.text[1:]}`")
+        elif token.text == "_":
+            self.report("a parameter needs a name: `_` is anonymous", token.span)
+        return self.advance()
 
     def fields(self) -> tuple[tuple[str, Value], ...]:
         fields: dict[str, Value] = {}
-        self.advance()
-        while not self.take("}"):
-            if fields and not self.take(","):
-                self.fail("`,` or `}`", " after a field")
-            if self.token.kind != "ident":
-                self.fail("a field name", " in `{ }`", "remove the `,` before `}`" if self.at("}")
-                          else None)
-            key = self.advance()
-            if not self.take(":"):
-                self.fail("`:`", f" after field name `{key.text}`")
-            value = self.value(("string", "date"), True, "a string or a date",
-                               f" as the value of `{key.text}`", _TEXT_HINT)
+        for key, value in self.listed("}", self.field, "a field"):
             if key.text in fields:
                 self.report(f"field `{key.text}` is given twice", key.span)
             fields.setdefault(key.text, value)
         return tuple(fields.items())
+
+    def field(self, what: str, after: str) -> tuple[Token, Value | None]:
+        if self.token.kind != "ident":
+            self.fail("a field name", after)
+        key = self.advance()
+        if not self.take(":"):
+            self.fail("`:`", f" after field name `{key.text}`")
+        return key, self.value(("string", "date"), True, "a string or a date",
+                               f" as the value of `{key.text}`", _TEXT_HINT)
 
 
 def _join(first: Span, last: Span) -> Span:
@@ -330,8 +340,8 @@ _HINTS = {  # (where, the token found or its kind) → the likely fix
     **{("fact", op): _RULE_HINT for op in ("<=", "<", ":", "=")},
     ("fact", "?"): "a knowledge base states facts and rules; queries are asked in the REPL",
     ("fact", ","): "state one fact per statement, each ending with `.`",
-    ("argument", "("): "arguments cannot be nested: an argument is a constant or a variable",
-    **{("argument", found): _CLOSE for found in (".", ":-", "?", "eof")},
+    ("an argument", "("): "arguments cannot be nested: an argument is a constant or a variable",
+    **{("an argument", found): _CLOSE for found in (".", ":-", "?", "eof")},
 }
 
 

@@ -56,7 +56,7 @@ class Refuter:
 
     def _attempt(self, rule, goal: Atom, stack) -> Attempt | None:
         rule = _rename_apart(rule, goal)
-        head = _unify_head(rule.head, goal)
+        head = _unify_head(rule.head, rule.goal)
         if head is None:
             return None
         body = tuple(substitute_literal(lit, head) for lit in rule.body)
@@ -86,7 +86,8 @@ class Refuter:
                     found.append(subset)
         if not found:
             found.append(tuple(range(len(positives))))
-        return [self._missing_block([positives[i] for i in subset], stack) for subset in found]
+        blocks = [sorted((positives[i] for i in subset), key=_atom_order) for subset in found]
+        return [self._missing_block(atoms, stack) for atoms in sorted(blocks, key=lambda b: [_atom_order(a) for a in b])]
 
     def _missing_block(self, atoms, stack) -> Missing:
         refutations = ()
@@ -118,18 +119,18 @@ class Refuter:
 
     # -- tests and negations ---------------------------------------------------------------
     def _blocked(self, body, binding) -> list:
-        shown = tuple(sorted((n, v) for n, v in binding.items() if not n.startswith("_")))
+        shown = tuple(sorted((n, v) for n, v in binding.items() if n[0] not in "_#"))
         binding = _close_equalities(body, binding)
         blocks = []
         for literal in body:
             ground = substitute_literal(literal, binding)
             if isinstance(ground, Comparison):
                 if not _test(ground):
-                    blocks.append(FailedTest(_original_names(shown), ground))
+                    blocks.append(FailedTest(shown, ground))
             elif isinstance(ground, Negation):
                 if self._derivable(ground.atom):
                     proofs = self._proofs(ground.atom)
-                    blocks.append(Present(_original_names(shown), ground.atom, proofs))
+                    blocks.append(Present(shown, ground.atom, proofs))
         return blocks
 
     def _derivable(self, atom: Atom) -> bool:
@@ -161,39 +162,51 @@ def _close_equalities(body, binding: dict) -> dict:
 
 
 class _Renamed:
-    """A rule with variables renamed apart from a goal's, remembering the rule as written."""
+    """A rule whose goal was renamed apart: the goal's variables get names no rule can use."""
 
-    def __init__(self, head, body, original):
-        self.head, self.body, self.original = head, body, original
+    def __init__(self, goal, original):
+        self.goal, self.original = goal, original
+        self.head, self.body = original.head, original.body
 
 
 def _rename_apart(rule, goal: Atom) -> _Renamed:
-    taken = {v.name for v in goal.variables()}
-    mapping = {}
-    for literal in (rule.head,) + rule.body:
-        for v in literal.variables():
-            if not v.is_anonymous and v.name in taken:
-                mapping[v.name] = Variable(v.name + "'", v.span)
-    head = substitute_literal(rule.head, mapping)
-    body = tuple(substitute_literal(lit, mapping) for lit in rule.body)
-    return _Renamed(head, body, rule)
+    renamed = {v.name: Variable(f"#g{i}") for i, v in enumerate(goal.variables()) if not v.is_anonymous}
+    return _Renamed(substitute_literal(goal, renamed), rule)
 
 
 def _unify_head(head: Atom, goal: Atom) -> dict | None:
-    """A binding of head variables to the goal's terms, or None when they cannot match."""
-    binding: dict = {}
-    for term, target in zip(head.args, goal.args):
-        if isinstance(term, Variable) and term.is_anonymous:
-            continue
+    """The most general unifier of the rule's head with the goal, as rule variable → term
+    (a Constant, or a Variable of the goal); None when they cannot match."""
+    parent: dict = {}
+
+    def find(node):
+        while node in parent:
+            node = parent[node]
+        return node
+
+    def node_of(term, side):
         if isinstance(term, Constant):
-            if isinstance(target, Constant) and term.value != target.value:
-                return None
+            return ("c", term.value)
+        return None if term.is_anonymous else (side, term.name)
+
+    for h, g in zip(head.args, goal.args):
+        a, b = node_of(h, "r"), node_of(g, "g")
+        if a is None or b is None:
             continue
-        previous = binding.get(term.name)
-        if previous is None:
-            binding[term.name] = target
-        elif isinstance(previous, Constant) and isinstance(target, Constant) and previous != target:
+        a, b = find(a), find(b)
+        if a == b:
+            continue
+        if a[0] == "c" and b[0] == "c":
             return None
+        if a[0] == "c" or (a[0] == "r" and b[0] == "g"):
+            a, b = b, a
+        parent[a] = b  # constants, then rule variables, end up as roots
+    binding = {}
+    for term in head.args:
+        if isinstance(term, Variable) and not term.is_anonymous:
+            root = find(("r", term.name))
+            if root[0] == "c":
+                binding[term.name] = Constant(root[1])
     return binding
 
 
@@ -201,14 +214,19 @@ def _shown(head: dict, rule) -> tuple:
     return tuple(sorted((n, t.value) for n, t in head.items() if isinstance(t, Constant)))
 
 
-def _original_names(shown):
-    return tuple((n.rstrip("'"), v) for n, v in shown)
+def _atom_order(atom: Atom) -> tuple:
+    """A key that orders atoms the same way whatever the order of the body they came from."""
+    return (atom.key,) + tuple(("c", sort_key(t.value)) if isinstance(t, Constant) else ("v", "")
+                               for t in atom.args)
+
+
+_fresh = itertools.count()
 
 
 def _named(atom: Atom) -> Atom:
     """`atom` with each anonymous `_` given a name of its own (so it can be asked)."""
-    args = tuple(Variable(f"_{i}") if isinstance(t, Variable) and t.is_anonymous else t
-                 for i, t in enumerate(atom.args))
+    args = tuple(Variable(f"_{next(_fresh)}") if isinstance(t, Variable) and t.is_anonymous else t
+                 for t in atom.args)
     return Atom(atom.predicate, args, atom.span)
 
 

@@ -112,10 +112,10 @@ class _Writer:
 
     def derived(self, proof: Derived, first: str, rest: str, level: int) -> None:
         v = self.vocab
-        if proof.atom in self.numbers:
-            self.lines.append(f"{first}✓ {v.sentence(proof.atom)} (shown at [{self.numbers[proof.atom]}])")
+        if proof in self.numbers:
+            self.lines.append(f"{first}✓ {v.sentence(proof.atom)} (shown at [{self.numbers[proof]}])")
             return
-        number = self.numbers[proof.atom] = len(self.numbers) + 1
+        number = self.numbers[proof] = len(self.numbers) + 1
         if self.depth is not None and level >= self.depth:
             self.collapsed[number] = proof
             self.lines.append(f"{first}✓ [{number}] {v.sentence(proof.atom)} (+{proof.nodes - 1} steps: expand {number})")

@@ -73,7 +73,8 @@ def terms() -> st.SearchStrategy:
 
 def atoms(args: st.SearchStrategy | None = None) -> st.SearchStrategy[Atom]:
     """`name(arg, ...)` with zero to four arguments drawn from `args` (default: any term)."""
-    return st.builds(Atom, names(), st.lists(terms() if args is None else args, max_size=4).map(tuple))
+    args = terms() if args is None else args
+    return st.builds(Atom, names(), st.lists(args, max_size=4).map(tuple))
 
 
 def literals() -> st.SearchStrategy:

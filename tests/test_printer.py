@@ -97,7 +97,8 @@ def assert_parses_or_fails_cleanly(text: str) -> None:
         for d in exc.diagnostics:
             assert d.code == "syntax" and d.span is not None and d.span.file == "fuzz.dl"
             assert 1 <= d.span.line <= len(lines)
-            assert d.span.text == lines[d.span.line - 1]
+            line = lines[d.span.line - 1]
+            assert d.span.text == (line[:-1] if line.endswith("\r") else line)
             assert 1 <= d.span.col <= d.span.end_col <= len(d.span.text) + 2
 
 

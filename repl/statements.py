@@ -1,0 +1,174 @@
+"""Typed text → statements: where each one ends, what kind it is, and its parsed form.
+
+The first stage of the REPL, shared by the shell (is the buffer complete?), the validator, the
+piped mode and the command layer, so that all four agree on what a statement is. A statement
+ends with `?` (a question) or `.` (a fact); a dot command is one line. Words are found with the
+engine's lenient tokenizer, so a `.` or `?` inside a string or a comment ends nothing.
+
+Parsing reuses the engine's parser; the REPL's own keywords (`why`, `why not`, `retract`) are
+blanked out first so every diagnostic keeps the column the user typed, and diagnostics are then
+moved to where the statement stands in the whole input (`relocate`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from attrs import evolve, frozen
+
+from engine.diagnostics import AllegianceError, Diagnostic, ParseError, error
+from engine.lexer import Token, tokenize_lenient
+from engine.parse import parse_fact, parse_query
+
+KINDS = ("empty", "command", "query", "why", "why_not", "fact", "retract", "rule", "unfinished")
+_LEAD = re.compile(r"\s*(why\s+not|why|retract)\b(?=\s*[a-z])")
+_TERMINATORS = (".", "?")
+
+
+@frozen
+class Statement:
+    """One statement of the input: its text, where it starts (0-based line and column), its kind."""
+
+    text: str
+    line: int = 0
+    col: int = 0
+    kind: str = "unfinished"
+
+
+def split(text: str) -> list[Statement]:
+    """The statements of `text`, in order; a last one without its `?` or `.` is `unfinished`."""
+    found: list[Statement] = []
+    pending, start = "", None
+    for number, line in enumerate(text.split("\n")):
+        if start is None and line.lstrip().startswith("."):
+            found.append(Statement(line.strip(), number, len(line) - len(line.lstrip()), "command"))
+            continue
+        if start is None:
+            if _blank(line):
+                continue
+            start = (number, len(line) - len(line.lstrip()))
+            line = line.lstrip()
+        pending = f"{pending}\n{line}" if pending else line
+        pending, start = _cut(pending, start, found)
+    if start is not None and not _blank(pending):
+        found.append(Statement(pending, *start, "unfinished"))
+    return found
+
+
+def _cut(pending: str, start: tuple[int, int], found: list[Statement]):
+    """Moves every finished statement of `pending` to `found`; returns what is left and its start."""
+    while True:
+        end = _first_end(pending)
+        if end is None:
+            return pending, start
+        text, rest = pending[:end], pending[end:]
+        found.append(Statement(text, *start, kind_of(text)))
+        lines = text.split("\n")
+        line = start[0] + len(lines) - 1
+        col = (start[1] if len(lines) == 1 else 0) + len(lines[-1]) + len(rest) - len(rest.lstrip(" \t"))
+        rest = rest.lstrip(" \t")
+        if _blank(rest):
+            return "", None
+        pending, start = rest, (line, col)
+
+
+def _first_end(text: str) -> int | None:
+    """The offset just after the first `.` or `?` that ends a statement, if any."""
+    offsets = _line_offsets(text)
+    for token in tokenize_lenient(text):
+        if token.kind == "punct" and token.text in _TERMINATORS:
+            return offsets[token.span.line - 1] + token.span.end_col - 1
+    return None
+
+
+def is_complete(text: str) -> bool:
+    """True when Enter should run `text`: blank, a dot command, or its last statement ended."""
+    statements = split(text)
+    return not statements or statements[-1].kind != "unfinished"
+
+
+def kind_of(text: str) -> str:
+    """The kind of one statement (see `KINDS`)."""
+    words = [t for t in tokenize_lenient(text) if t.kind not in ("comment", "eof")]
+    if not words:
+        return "empty"
+    if text.lstrip().startswith("."):
+        return "command"
+    last = words[-1]
+    if not (last.kind == "punct" and last.text in _TERMINATORS):
+        return "unfinished"
+    lead = _LEAD.match(text)
+    if last.text == "?":
+        return {"why": "why", None: "query"}.get(lead and lead.group(1), "why_not" if lead else "query")
+    if lead and lead.group(1) == "retract":
+        return "retract"
+    return "rule" if any(t.text == ":-" for t in words) else "fact"
+
+
+def body(statement: Statement) -> str:
+    """The statement's text with the REPL keyword (`why`, `why not`, `retract`) blanked out."""
+    lead = _LEAD.match(statement.text)
+    if not lead or statement.kind not in ("why", "why_not", "retract"):
+        return statement.text
+    return " " * lead.end() + statement.text[lead.end():]
+
+
+def parse(statement: Statement, file: str = "<input>", lines: list[str] | None = None):
+    """The Query (questions) or Fact (facts, retractions) of a statement; ParseError otherwise,
+    its diagnostics placed where the statement stands in the input (`lines`)."""
+    try:
+        if statement.kind in ("query", "why", "why_not"):
+            return parse_query(body(statement), file)
+        return parse_fact(body(statement), file)
+    except AllegianceError as exc:
+        raise type(exc)(relocate(exc.diagnostics, statement, lines)) from None
+
+
+def relocate(diagnostics, statement: Statement, lines: list[str] | None = None) -> list[Diagnostic]:
+    """Diagnostics of a statement's own text, moved to its place in the input (`lines`)."""
+    own = statement.text.split("\n")
+    moved = []
+    for d in diagnostics:
+        span = d.span
+        if span is None:
+            moved.append(d)
+            continue
+        line = span.line + statement.line
+        shift = statement.col if span.line == 1 else 0
+        source = lines[line - 1] if lines and line - 1 < len(lines) else _own_line(own, span.line, shift)
+        moved.append(evolve(d, span=evolve(span, line=line, col=span.col + shift,
+                                           end_col=span.end_col + shift, text=source)))
+    return moved
+
+
+def problem(message: str, statement: Statement, file: str, lines=None, *, hint=None,
+            start: int = 0, end: int | None = None) -> ParseError:
+    """A syntax error about a statement (columns `start`..`end` of its first line)."""
+    first = statement.text.split("\n")[0]
+    end = len(first) if end is None else end
+    from engine.diagnostics import Span
+
+    span = Span(file, 1, start + 1, max(end, start + 1) + 1 - (end > start), first)
+    return ParseError(relocate([error(message, span, "syntax", hint=hint)], statement, lines))
+
+
+def _own_line(own: list[str], number: int, shift: int) -> str:
+    text = own[number - 1] if number - 1 < len(own) else ""
+    return " " * shift + text
+
+
+def _blank(text: str) -> bool:
+    return all(t.kind in ("comment", "eof") for t in tokenize_lenient(text))
+
+
+def _line_offsets(text: str) -> list[int]:
+    offsets, at = [], 0
+    for line in text.split("\n"):
+        offsets.append(at)
+        at += len(line) + 1
+    return offsets
+
+
+def words(text: str) -> list[Token]:
+    """The tokens of `text` without comments and the end marker."""
+    return [t for t in tokenize_lenient(text) if t.kind not in ("comment", "eof")]
