@@ -21,7 +21,7 @@ from .syntax import PredicateDecl, SourceDecl
 from .values import Date, String
 
 SOURCE_FIELDS = {"title": String, "author": String, "outlet": String, "date": Date, "url": String}
-PREDICATE_FIELDS = ("doc", "holds", "fails")
+PREDICATE_FIELDS = ("doc", "holds", "fails", "see")
 
 
 @frozen
@@ -208,8 +208,27 @@ def _predicate_fields(decl: PredicateDecl) -> Iterable[Diagnostic]:
                 locate(decl.span, key, ":"),
                 "predicate-decl",
             )
+        elif key == "see":
+            yield from _see_also(decl, value.text)
         else:
             yield from _template(decl, key, value.text)
+
+
+def _see_also(decl: PredicateDecl, text: str) -> Iterable[Diagnostic]:
+    """`see: "local_alliance(Group, Other, Region)"`: one atom to show beside a refutation."""
+    from .diagnostics import AllegianceError
+    from .parse import parse_query
+    from .syntax import Atom
+
+    where = locate(decl.span, "see", ":")
+    try:
+        query = parse_query(text, "<see>")
+    except AllegianceError as exc:
+        yield error(f"the `see` field of `{decl.key}` is not a goal: {exc.diagnostics[0].message}",
+                    where, "template")
+        return
+    if len(query.body) != 1 or not isinstance(query.body[0], Atom):
+        yield error(f"the `see` field of `{decl.key}` must be one atom", where, "template")
 
 
 def _template(decl: PredicateDecl, key: str, text: str) -> Iterable[Diagnostic]:

@@ -58,7 +58,24 @@ class Explainer:
         if proofs:
             return Explanation(goal, self.kb.as_of, tuple(proofs))
         refutation = Refuter(self).refute(goal)
-        return Explanation(goal, self.kb.as_of, (), refutation)
+        return Explanation(goal, self.kb.as_of, (), refutation, self._see_also(goal))
+
+    def _see_also(self, goal: Atom) -> tuple[Proof, ...]:
+        """Proofs of the related goal a predicate's `see` field names (for a refuted goal)."""
+        from .parse import parse_query
+        from .values import String
+
+        decl = next((d for d in self.checked.program.predicates if d.key == goal.key), None)
+        see = decl.get("see") if decl else None
+        if not isinstance(see, String) or not goal.is_ground:
+            return ()
+        related = parse_query(see.text, "<see>").body[0]
+        related = substitute_literal(related, {p: t.value for p, t in zip(decl.params, goal.args)})
+        answer = self.kb.ask(Query((related,)))
+        proofs = []
+        for row in answer.rows[: self.limits.alternatives]:
+            proofs.append(self.proof(substitute_literal(related, dict(zip(answer.variables, row)))))
+        return tuple(proofs)
 
     def proof(self, atom: Atom, depth: int = 0) -> Proof:
         """The default proof of a ground atom that holds."""

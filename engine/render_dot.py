@@ -76,7 +76,7 @@ class _Graph:
                 self.edge(self.refutation(r), me)
             return me
         if isinstance(block, FailedTest):
-            return self.node(("failed", block.comparison), "not: " + v.comparison(block.comparison), "plain")
+            return self.node(("failed", block.comparison), v.comparison(block.comparison, holds=False), "plain")
         if isinstance(block, Present):
             me = self.node(("atom", block.atom), v.sentence(block.atom), "box", "darkorange")
             for proof in block.proofs:

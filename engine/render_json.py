@@ -30,6 +30,7 @@ def explanation_json(expl: Explanation, vocab: Vocabulary) -> dict:
     else:
         doc["refutation"] = node_json(expl.refutation, vocab)
         doc["reasons"] = summary(expl, vocab)
+        doc["see_also"] = [node_json(p, vocab) for p in expl.see_also]
     return doc
 
 
@@ -60,7 +61,8 @@ def node_json(node, vocab: Vocabulary) -> dict:
                 "refutations": [node_json(r, vocab) for r in node.refutations]}
     if isinstance(node, FailedTest):
         return {"kind": "failed_test", "bindings": _bindings(node.bindings),
-                "comparison": format_literal(node.comparison), "sentence": vocab.comparison(node.comparison)}
+                "comparison": format_literal(node.comparison),
+                "sentence": vocab.comparison(node.comparison, holds=False)}
     if isinstance(node, Present):
         return {"kind": "present", "bindings": _bindings(node.bindings), "atom": _atom(node.atom, vocab),
                 "proofs": [node_json(p, vocab) for p in node.proofs]}

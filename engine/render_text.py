@@ -45,6 +45,12 @@ def explanation_tree(expl: Explanation, vocab: Vocabulary, depth: int | None = N
             writer.lines.append("")
             writer.lines.append("in short, it fails because:")
             writer.lines.extend(f"  {i}. {r}" for i, r in enumerate(reasons, 1))
+        if expl.see_also:
+            writer.lines.append("")
+            writer.lines.append("but, related and holding:")
+            for proof in expl.see_also:
+                writer.proof(proof, "  ", "  ")
+    writer.lines.extend(_sources_section(writer))
     return TreeText("\n".join(writer.lines), writer.collapsed)
 
 
@@ -69,7 +75,7 @@ def _reasons(node, vocab: Vocabulary, out: list[str]) -> None:
         else:
             out.append(" and ".join(vocab.sentence(a, holds=False) for a in node.atoms))
     elif isinstance(node, FailedTest):
-        out.append(f"it is not the case that {vocab.comparison(node.comparison)}")
+        out.append(vocab.comparison(node.comparison, holds=False))
     elif isinstance(node, Present):
         for proof in node.proofs or (None,):
             out.append(_because(node, proof, vocab))
@@ -94,6 +100,7 @@ class _Writer:
         self.lines: list[str] = []
         self.numbers: dict[object, int] = {}
         self.collapsed: dict[int, object] = {}
+        self.cited: dict[str, None] = {}  # source ids, in order of first citation
 
     def proof(self, proof, first: str, rest: str, top: bool = False, level: int = 0) -> None:
         v = self.vocab
@@ -129,8 +136,10 @@ class _Writer:
     def statements(self, proof: Given) -> list[str]:
         lines = []
         for fact in proof.statements:
-            cited = "; ".join(self.vocab.citation(s) for s in fact.sources) or "no source cited"
-            lines.append(f"source: {cited}{_interval(fact)}")
+            self.cited.update(dict.fromkeys(fact.sources))
+            cited = ", ".join(f"[{s}]" for s in fact.sources) or "no source cited"
+            where = f" — {fact.span.file}:{fact.span.line}" if fact.span else ""
+            lines.append(f"source: {cited}{_interval(fact)}{where}")
         return lines or ["stated"]
 
     def refutation(self, node, indent: str) -> None:
@@ -167,9 +176,10 @@ class _Writer:
             for r in block.refutations:
                 self.refutation(r, indent + "  ")
         elif isinstance(block, FailedTest):
-            self.lines.append(f"{indent}✗{_with(block.bindings, v, ' for')}: it is not the case that {v.comparison(block.comparison)}")
+            self.lines.append(f"{indent}✗ {_for(block.bindings, v)}{v.comparison(block.comparison, holds=False)}")
         elif isinstance(block, Present):
-            self.lines.append(f"{indent}✗{_with(block.bindings, v, ' for')}: {v.sentence(block.atom)}, shown {len(block.proofs)} way(s):")
+            ways = "1 way" if len(block.proofs) == 1 else f"{len(block.proofs)} ways"
+            self.lines.append(f"{indent}✗ {_for(block.bindings, v)}{v.sentence(block.atom)}, shown {ways}:")
             for proof in block.proofs:
                 self.proof(proof, indent + "  ", indent + "  ")
         elif isinstance(block, (Circular, Cut)):
@@ -188,6 +198,16 @@ def _with(bindings, vocab: Vocabulary, lead: str = " with") -> str:
     return lead + " " + ", ".join(f"{n} = {vocab.name(val)}" for n, val in bindings)
 
 
+def _for(bindings, vocab: Vocabulary) -> str:
+    return f"for {', '.join(f'{n} = {vocab.name(val)}' for n, val in bindings)}: " if bindings else ""
+
+
+def _sources_section(writer) -> list[str]:
+    if not writer.cited:
+        return []
+    return ["", "sources:"] + [f"  [{s}] {writer.vocab.citation(s)}" for s in writer.cited]
+
+
 def _interval(fact) -> str:
     if fact.valid_from and fact.valid_to:
         return f" (valid from {fact.valid_from} to {fact.valid_to})"
@@ -203,9 +223,9 @@ def explanation_prose(expl: Explanation, vocab: Vocabulary) -> str:
     if not expl.holds:
         reasons = summary(expl, vocab)
         head = f"As of {expl.as_of.isoformat()}, {vocab.sentence(expl.goal, holds=False)}"
-        if not reasons:
-            return head + "."
-        return head + ", because " + "; ".join(reasons) + "."
+        text = head + (", because " + "; ".join(reasons) if reasons else "") + "."
+        related = " ".join(_prose_proof(p, vocab) for p in expl.see_also)
+        return text + (f" However, {related[0].lower()}{related[1:]}" if related else "")
     parts = [_prose_proof(p, vocab) for p in expl.proofs]
     return f"As of {expl.as_of.isoformat()}: " + " ".join(parts)
 

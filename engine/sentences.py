@@ -13,10 +13,14 @@ from attrs import frozen
 
 from .declarations import Placeholder, TemplateError, scan_template
 from .syntax import Atom, Comparison, Constant, PredicateDecl, SourceDecl
-from .values import String, Symbol, Value, display, printable
+from .values import Date, String, Symbol, Value, display, printable
 
-_WORDS = {"=": "is", "!=": "is not", "<": "is before", "<=": "is not after", ">": "is after",
-          ">=": "is not before"}
+_TIME = {"=": ("is", "is not"), "!=": ("is not", "is"), "<": ("is before", "is not before"),
+         "<=": ("is not after", "is after"), ">": ("is after", "is not after"),
+         ">=": ("is not before", "is before")}
+_ORDER = {"=": ("is", "is not"), "!=": ("is not", "is"), "<": ("is less than", "is not less than"),
+          "<=": ("is at most", "is more than"), ">": ("is more than", "is not more than"),
+          ">=": ("is at least", "is less than")}
 
 
 @frozen
@@ -74,11 +78,13 @@ class Vocabulary:
         args = ", ".join(str(t.value) if isinstance(t, Constant) else "_" for t in atom.args)
         return printable(f"{atom.predicate}({args})")
 
-    def comparison(self, comparison: Comparison) -> str:
-        """A ground comparison in words: `2013-04 is before 2014-06`."""
-        left, right = (self.name(t.value) if isinstance(t, Constant) else "something"
-                       for t in (comparison.left, comparison.right))
-        return f"{left} {_WORDS[comparison.op]} {right}"
+    def comparison(self, comparison: Comparison, holds: bool = True) -> str:
+        """A comparison in words, as it holds or as it fails: `2013-06 is not after 2014-01`."""
+        terms = (comparison.left, comparison.right)
+        left, right = (self.name(t.value) if isinstance(t, Constant) else "something" for t in terms)
+        dated = any(isinstance(t, Constant) and isinstance(t.value, Date) for t in terms)
+        words = (_TIME if dated else _ORDER)[comparison.op]
+        return f"{left} {words[0] if holds else words[1]} {right}"
 
     def citation(self, source_id: str) -> str:
         """A source as `Title, Author, Outlet, Date, URL` (the fields it has)."""

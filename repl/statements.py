@@ -16,7 +16,7 @@ import re
 
 from attrs import evolve, frozen
 
-from engine.diagnostics import AllegianceError, Diagnostic, ParseError, error
+from engine.diagnostics import AllegianceError, Diagnostic, ParseError, Span, error
 from engine.lexer import Token, tokenize_lenient
 from engine.parse import parse_fact, parse_query
 
@@ -98,9 +98,10 @@ def kind_of(text: str) -> str:
     if not (last.kind == "punct" and last.text in _TERMINATORS):
         return "unfinished"
     lead = _LEAD.match(text)
+    keyword = lead.group(1).split()[-1] if lead else ""  # `why`, `not` (of `why not`), `retract`
     if last.text == "?":
-        return {"why": "why", None: "query"}.get(lead and lead.group(1), "why_not" if lead else "query")
-    if lead and lead.group(1) == "retract":
+        return {"why": "why", "not": "why_not"}.get(keyword, "query")
+    if keyword == "retract":
         return "retract"
     return "rule" if any(t.text == ":-" for t in words) else "fact"
 
@@ -145,10 +146,8 @@ def problem(message: str, statement: Statement, file: str, lines=None, *, hint=N
             start: int = 0, end: int | None = None) -> ParseError:
     """A syntax error about a statement (columns `start`..`end` of its first line)."""
     first = statement.text.split("\n")[0]
-    end = len(first) if end is None else end
-    from engine.diagnostics import Span
-
-    span = Span(file, 1, start + 1, max(end, start + 1) + 1 - (end > start), first)
+    end = max(len(first) if end is None else end, start + 1)
+    span = Span(file, 1, start + 1, end + 1, first)
     return ParseError(relocate([error(message, span, "syntax", hint=hint)], statement, lines))
 
 
