@@ -16,7 +16,7 @@ import re
 
 from attrs import evolve, frozen
 
-from engine.diagnostics import AllegianceError, Diagnostic, ParseError, Span, error
+from engine.diagnostics import Diagnostic, ParseError, Span, error
 from engine.lexer import Token, tokenize_lenient
 from engine.parse import parse_fact, parse_query
 
@@ -114,24 +114,23 @@ def body(statement: Statement) -> str:
     return " " * lead.end() + statement.text[lead.end():]
 
 
-def parse(statement: Statement, file: str = "<input>", lines: list[str] | None = None):
-    """The Query (questions) or Fact (facts, retractions) of a statement; ParseError otherwise,
-    its diagnostics placed where the statement stands in the input (`lines`)."""
-    try:
-        if statement.kind in ("query", "why", "why_not"):
-            return parse_query(body(statement), file)
-        return parse_fact(body(statement), file)
-    except AllegianceError as exc:
-        raise type(exc)(relocate(exc.diagnostics, statement, lines)) from None
+def parse(statement: Statement, file: str = "<input>"):
+    """The Query (questions) or Fact (facts, retractions) of a statement, spans relative to
+    the statement's own text (see `relocate`); ParseError otherwise."""
+    if statement.kind in ("query", "why", "why_not"):
+        return parse_query(body(statement), file)
+    return parse_fact(body(statement), file)
 
 
-def relocate(diagnostics, statement: Statement, lines: list[str] | None = None) -> list[Diagnostic]:
-    """Diagnostics of a statement's own text, moved to its place in the input (`lines`)."""
+def relocate(diagnostics, statement: Statement, lines: list[str] | None = None,
+             file: str | None = None) -> list[Diagnostic]:
+    """Diagnostics about a statement's own text (those in `file`, when given), moved to where
+    it stands in the input (`lines`), with that input's line under the caret."""
     own = statement.text.split("\n")
     moved = []
     for d in diagnostics:
         span = d.span
-        if span is None:
+        if span is None or (file is not None and span.file != file):
             moved.append(d)
             continue
         line = span.line + statement.line
@@ -142,13 +141,13 @@ def relocate(diagnostics, statement: Statement, lines: list[str] | None = None) 
     return moved
 
 
-def problem(message: str, statement: Statement, file: str, lines=None, *, hint=None,
-            start: int = 0, end: int | None = None) -> ParseError:
-    """A syntax error about a statement (columns `start`..`end` of its first line)."""
+def problem(message: str, statement: Statement, file: str, *, hint=None, start: int = 0,
+            end: int | None = None) -> ParseError:
+    """A syntax error about a statement (0-based columns `start`..`end` of its first line)."""
     first = statement.text.split("\n")[0]
     end = max(len(first) if end is None else end, start + 1)
     span = Span(file, 1, start + 1, end + 1, first)
-    return ParseError(relocate([error(message, span, "syntax", hint=hint)], statement, lines))
+    return ParseError([error(message, span, "syntax", hint=hint)])
 
 
 def _own_line(own: list[str], number: int, shift: int) -> str:
@@ -171,3 +170,36 @@ def _line_offsets(text: str) -> list[int]:
 def words(text: str) -> list[Token]:
     """The tokens of `text` without comments and the end marker."""
     return [t for t in tokenize_lenient(text) if t.kind not in ("comment", "eof")]
+
+
+class Reader:
+    """Statements of an input read line by line (piped mode): each as soon as it ends."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self._pending, self._at = "", (0, 0)
+
+    def feed(self, line: str) -> list[Statement]:
+        """The statements that end on this line, placed in the whole input."""
+        self.lines.append(line)
+        text = f"{self._pending}\n{line}" if self._pending else line
+        at = self._at if self._pending else (len(self.lines) - 1, 0)
+        found = [self._placed(s, at) for s in split(text)]
+        if found and found[-1].kind == "unfinished":
+            last = found.pop()
+            self._pending, self._at = last.text, (last.line, last.col)
+        else:
+            self._pending = ""
+        return found
+
+    def finish(self) -> list[Statement]:
+        """The statement left without its `?` or `.` at the end of the input, if any."""
+        if not self._pending:
+            return []
+        left, self._pending = Statement(self._pending, *self._at, "unfinished"), ""
+        return [left]
+
+    @staticmethod
+    def _placed(statement: Statement, at: tuple[int, int]) -> Statement:
+        col = statement.col + (at[1] if statement.line == 0 else 0)
+        return evolve(statement, line=statement.line + at[0], col=col)

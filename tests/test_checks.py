@@ -279,7 +279,7 @@ HINTS = [
     pytest.param("author:", "autor:", "did you mean `author`?",
                  "the known fields are title, author, outlet, date, url", id="source-field"),
     pytest.param('{doc: "A pledged', '{docs: "A pledged', "did you mean `doc`?",
-                 "the known fields are doc, holds, fails", id="predicate-field"),
+                 "the known fields are doc, holds, fails, see", id="predicate-field"),
     pytest.param("allegiance to {B}", "allegiance to {Bs}", "did you mean `{B}`?",
                  "the arguments of `pledged/2` are `A`, `B`", id="template"),
     pytest.param("not pledged(A, _)", "not pledged(A, B)", "write `_` if any value will do",

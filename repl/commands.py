@@ -1,0 +1,228 @@
+"""The command layer: one function from typed text to a `Result`, and the one command table.
+
+`execute(session, text)` runs every statement of `text` (questions, `why`, facts, retractions)
+and every dot command, in order, and returns what to show; the shell, the piped mode and the CLI
+all go through it. Each dot command is declared once, with `@command(...)`: its name, aliases,
+argument syntax, one-line help and an example; `.help` and `.help CMD` are generated from the
+table, and so are command completion and the toolbar's knowledge of arguments (litecli's
+`special/main.py` pattern). Nothing here prints, and nothing the user types is ever executed
+as code: text is only parsed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import shlex
+import time
+from collections.abc import Callable
+
+from attrs import frozen
+
+from engine.diagnostics import AllegianceError, render_all
+from engine.values import Date
+
+from . import listing
+from .replies import explanation_text, reply
+from .result import QUIT, Result, combine, failure, no, ok
+from .session import FORMATS, Session
+from .statements import Statement, split
+
+
+@frozen
+class Command:
+    """One dot command: how it is called, what it does, an example, and its handler."""
+
+    name: str
+    args: str
+    help: str
+    example: str
+    handler: Callable[[Session, str], Result]
+    aliases: tuple[str, ...] = ()
+    complete: str = ""  # what its argument is: path, predicate, command, goal, or a|b|c choices
+
+
+COMMANDS: dict[str, Command] = {}  # name and every alias → command, in declaration order
+STATEMENTS = (  # the statements, for `.help`: (syntax, help, example)
+    ("GOAL?", "answer a goal: each answer on a line, then a count", "alliance(X, IS)?"),
+    ("why GOAL?", "prove the goal, or show why it fails", "why alliance(JN, IS)?"),
+    ("why not GOAL?", "the same: a refutation when the goal fails", "why not alliance(JN, IS)?"),
+    ("FACT.", "assert a fact", 'refers_to(jabhat_al_nusra, islamic_state, "khawarij") @tamimi_2014.'),
+    ("retract FACT.", "retract a fact (written bare: all its statements)", "retract rift(JN, IS)."),
+)
+
+
+def command(name: str, args: str, help: str, example: str, aliases=(), complete: str = ""):
+    """Declare a dot command (a decorator of its handler)."""
+    def register(handler):
+        entry = Command(name, args, help, example, handler, tuple(aliases), complete)
+        for key in (name, *aliases):
+            COMMANDS[key] = entry
+        return handler
+    return register
+
+
+def commands() -> list[Command]:
+    """Every command once, in the order declared."""
+    return list(dict.fromkeys(COMMANDS.values()))
+
+
+# -- the one entry point -----------------------------------------------------------------------
+def execute(session: Session, text: str, file: str = "<input>") -> Result:
+    """Run every statement and command of `text`, in order; the replies as one Result."""
+    lines = text.split("\n")
+    results = []
+    for statement in split(text):
+        results.append(run(session, statement, file, lines))
+        if results[-1].status == QUIT:
+            break
+    return combine(results) if results else ok()
+
+
+def run(session: Session, statement: Statement, file: str = "<input>", lines=None) -> Result:
+    """Run one statement or dot command; adds the time taken when the timer is on."""
+    started = time.perf_counter()
+    session.sync_day()
+    if statement.kind == "command":
+        result = dispatch(session, statement.text)
+    else:
+        result = reply(session, statement, file, lines)
+    if not session.timer:
+        return result
+    elapsed = time.perf_counter() - started
+    text = f"{result.text}\ntime: {elapsed * 1000:.1f} ms" if result.text else f"time: {elapsed * 1000:.1f} ms"
+    return Result(text, result.status, elapsed)
+
+
+def dispatch(session: Session, line: str) -> Result:
+    """Run one dot command line such as `.load kb/`."""
+    name, _, arg = line.strip()[1:].partition(" ")
+    entry = COMMANDS.get(name.lower())
+    if entry is None:
+        return failure(_unknown(name))
+    try:
+        return entry.handler(session, arg.strip())
+    except AllegianceError as exc:
+        return failure(render_all(exc.diagnostics, session.color))
+
+
+def _unknown(name: str) -> str:
+    close = difflib.get_close_matches(name.lower(), list(COMMANDS), 1)
+    hint = f"; did you mean `.{COMMANDS[close[0]].name}`?" if close else ""
+    return f"unknown command `.{name}`{hint} (`.help` lists the commands)"
+
+
+def suggestion(name: str) -> str | None:
+    """The command closest to a mistyped name, if any."""
+    close = difflib.get_close_matches(name.lower(), list(COMMANDS), 1)
+    return COMMANDS[close[0]].name if close else None
+
+
+# -- help ------------------------------------------------------------------------------------
+@command("help", "[CMD]", "list the statements and commands, or explain one command", ".help load",
+         aliases=("h",), complete="command")
+def _help(session: Session, arg: str) -> Result:
+    if arg:
+        entry = COMMANDS.get(arg.lstrip(".").lower())
+        return ok(help_of(entry)) if entry else failure(_unknown(arg.lstrip(".")))
+    return ok(help_text())
+
+
+def help_text() -> str:
+    """The whole help, generated from the tables."""
+    rows = [(syntax, text, example) for syntax, text, example in STATEMENTS]
+    rows += [(f".{c.name} {c.args}".rstrip(), c.help, c.example) for c in commands()]
+    width = max(len(r[0]) for r in rows)
+    lines = ["Statements (a question ends with `?`, a fact with `.`; they may span lines):"]
+    lines += [f"  {s:<{width}}  {h}" for s, h, _ in rows[: len(STATEMENTS)]]
+    lines += ["Commands (one line each; `.help CMD` for an example):"]
+    lines += [f"  {s:<{width}}  {h}" for s, h, _ in rows[len(STATEMENTS):]]
+    lines += ["Keys: Tab completes, Ctrl-R searches the history, Ctrl-C cancels, Ctrl-D leaves."]
+    return "\n".join(lines)
+
+
+def help_of(entry: Command) -> str:
+    """The help of one command: syntax, what it does, aliases, example."""
+    lines = [f".{entry.name} {entry.args}".rstrip(), f"  {entry.help}"]
+    if entry.aliases:
+        lines.append("  aliases: " + ", ".join(f".{a}" for a in entry.aliases))
+    lines.append(f"  example: {entry.example}")
+    return "\n".join(lines)
+
+
+# -- loading ---------------------------------------------------------------------------------
+@command(".load", "", "", "")  # placeholder removed below (keeps the decorator order readable)
+def _never(session, arg):  # pragma: no cover
+    return ok()
+
+
+del COMMANDS[".load"]
+
+
+@command("load", "PATH...", "load files or folders too (a broken file changes nothing)",
+         ".load tests/kbs/crescent_case.dl", complete="path")
+def _load(session: Session, arg: str) -> Result:
+    paths = _words(arg)
+    if not paths:
+        return failure("`.load` needs a path: `.load FILE` or `.load FOLDER`")
+    new = session.paths + [p for p in paths if p not in session.paths]
+    return _loaded(session, new, f"loaded {', '.join(paths)}")
+
+
+@command("reload", "", "read every loaded file again (unsaved changes are kept)", ".reload")
+def _reload(session: Session, arg: str) -> Result:
+    if not session.paths:
+        return failure("nothing is loaded: `.load PATH` first")
+    return _loaded(session, session.paths, f"reloaded {session.name}")
+
+
+def _loaded(session: Session, paths, done: str) -> Result:
+    lost = session.load(paths)  # LoadError: reported by dispatch, nothing changed
+    facts, rules = session.counts()
+    lines = [f"{done}: {facts} facts, {rules} rules."]
+    warnings = session.kb.checked.warnings
+    if warnings:
+        lines.append(render_all(warnings, session.color))
+    lines += [f"no longer applies: {item}" for item in lost]
+    return ok("\n".join(lines))
+
+
+# -- looking at the knowledge base ---------------------------------------------------------
+@command("predicates", "[PREFIX]", "list predicates as name/arity with their glossary line",
+         ".predicates rift", aliases=("preds",))
+def _predicates(session: Session, arg: str) -> Result:
+    return ok(listing.predicates_text(session, arg))
+
+
+@command("facts", "PRED", "show the facts of a predicate, with file:line", ".facts alias/2",
+         complete="predicate")
+def _facts(session: Session, arg: str) -> Result:
+    if not arg:
+        return failure("`.facts` needs a predicate: `.facts NAME` or `.facts NAME/ARITY`")
+    return ok(listing.facts_text(session, arg))
+
+
+@command("rules", "PRED", "show the rules of a predicate, with file:line", ".rules alliance/2",
+         complete="predicate")
+def _rules(session: Session, arg: str) -> Result:
+    if not arg:
+        return failure("`.rules` needs a predicate: `.rules NAME` or `.rules NAME/ARITY`")
+    return ok(listing.rules_text(session, arg))
+
+
+@command("sources", "GOAL", "the sources of the facts the goal's proof rests on",
+         ".sources rift(JN, IS)", complete="goal")
+def _sources(session: Session, arg: str) -> Result:
+    from engine.explain import why
+
+    goal = arg if arg.endswith("?") else arg + "?"
+    statement = Statement(goal, 0, 0, "why")
+    if not arg:
+        return failure("`.sources` needs a goal: `.sources rift(JN, IS)`")
+    result = reply(session, statement)  # checks and resolves aliases like `why`
+    if result.failed:
+        return result
+    expl = why(session.kb, goal)
+    if not expl.holds:
+        return no(f"no: {arg.rstrip('?')} does not hold as of {expl.as_of}, so no proof rests on a source.")
+    return ok(listing.sources_text(session, expl.proofs, expl.as_of))

@@ -1,0 +1,114 @@
+"""Statements → replies: answers to `goal?`, explanations for `why goal?`, echoes of changes.
+
+Sits between `statements` (parsing) and the engine; `commands.run` calls `reply` for every
+statement that is not a dot command. Nothing here prints: each function returns a `Result`.
+Every error comes back as the engine's diagnostics, placed where the user typed the statement.
+"""
+
+from __future__ import annotations
+
+from engine.backend import Interrupted
+from engine.diagnostics import AllegianceError, QueryError, error, render_all
+from engine.explain import why
+from engine.kb import resolve_aliases
+from engine.printer import format_fact
+from engine.proof import Explanation
+from engine.render import answer_json, answer_text, dumps, value_json
+from engine.render_dot import explanation_dot
+from engine.render_json import explanation_json
+from engine.render_text import explanation_prose, explanation_tree
+from engine.sentences import Vocabulary
+from engine.syntax import Atom
+
+from .result import Result, failure, no, ok
+from .session import Session
+from .statements import Statement, parse, problem, relocate
+
+_COMMAND_WORDS = ("help", "quit", "exit", "load", "reload", "undo", "redo", "save")
+
+
+def reply(session: Session, statement: Statement, file: str = "<input>", lines=None) -> Result:
+    """The reply to one statement (not a dot command)."""
+    try:
+        return _REPLIES[statement.kind](session, statement, file)
+    except AllegianceError as exc:
+        found = relocate(exc.diagnostics, statement, lines, file)
+        return failure(render_all(found, session.color))
+    except Interrupted:
+        raise KeyboardInterrupt from None  # the caller decides: cancel the statement, or stop
+
+
+def _empty(session, statement, file) -> Result:
+    return ok()
+
+
+def _unfinished(session, statement, file) -> Result:
+    word = statement.text.strip().rstrip("!;")
+    hint = f"commands start with a dot: `.{word}`" if word in _COMMAND_WORDS else \
+        "end a question with `?` and a fact with `.`"
+    raise problem("unfinished statement: expected `?` or `.` at its end", statement, file,
+                  hint=hint, start=len(statement.text.split("\n")[0]))
+
+
+def _rule(session, statement, file) -> Result:
+    raise problem("rules are not added at the prompt", statement, file,
+                  hint="write the rule in a `.dl` file and `.load` it")
+
+
+def _query(session: Session, statement, file) -> Result:
+    answer = session.kb.ask(parse(statement, file))
+    if session.format == "json":
+        text = dumps(answer_json(answer))
+    else:
+        text = answer_text(answer, session.limit)
+    return Result(text, "ok" if answer.holds else "no")
+
+
+def _why(session: Session, statement: Statement, file) -> Result:
+    query = parse(statement, file)
+    query, resolutions = resolve_aliases(query, session.kb.aliases())
+    goal = query.body[0]
+    if len(query.body) != 1 or not isinstance(goal, Atom):
+        raise QueryError([error("`why` explains one atom, such as `alliance(JN, IS)`", query.span, "why")])
+    expl = why(session.kb, goal)
+    text = explanation_text(session, expl, resolutions, statement.kind == "why_not")
+    return Result(text, "ok" if expl.holds else "no")
+
+
+def explanation_text(session: Session, expl: Explanation, resolutions=(), why_not=False) -> str:
+    """An explanation in the session's format, after the aliases it resolved (once)."""
+    vocab = Vocabulary.of(session.kb)
+    if session.format == "json":
+        doc = explanation_json(expl, vocab)
+        doc["resolutions"] = {name: value_json(v) for name, v in resolutions}
+        return dumps(doc)
+    if session.format == "dot":
+        notes = [f"// {name} is {value}" for name, value in resolutions]
+        return "\n".join(notes + [explanation_dot(expl, vocab).rstrip("\n")])
+    notes = [f"% {name} is {value}" for name, value in resolutions]
+    if why_not and expl.holds:
+        notes.append("% it holds, so there is nothing to refute: here is why it holds")
+    if session.format == "prose":
+        return "\n".join(notes + [explanation_prose(expl, vocab)])
+    tree = explanation_tree(expl, vocab, session.depth)
+    session.collapsed = dict(tree.collapsed)
+    return "\n".join(notes + [tree.text])
+
+
+def _assert(session: Session, statement, file) -> Result:
+    fact = parse(statement, file)
+    if session.assert_fact(fact):
+        return ok(f"asserted {format_fact(fact)}")
+    return ok(f"already stated: {format_fact(fact)}")
+
+
+def _retract(session: Session, statement, file) -> Result:
+    fact = parse(statement, file)
+    removed = session.retract_fact(fact)
+    if not removed:
+        return no(f"no such fact: {format_fact(fact)}")
+    return ok("\n".join(f"retracted {format_fact(f)}" for f in removed))
+
+
+_REPLIES = {"empty": _empty, "unfinished": _unfinished, "rule": _rule, "query": _query,
+            "why": _why, "why_not": _why, "fact": _assert, "retract": _retract}
