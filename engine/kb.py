@@ -153,7 +153,7 @@ class KnowledgeBase:
 
     def facts(self, key: str | None = None) -> list[Fact]:
         """The stated facts (of one predicate, or all), whether or not they hold today."""
-        return [f for f in self.store.all_statements() if key is None or f.atom.key == key]
+        return self.store.all_statements() if key is None else self.store.statements_of(key)
 
     def aliases(self) -> dict[str, tuple[Value, ...]]:
         """Lower-cased alias name → the entities it names (from `alias/2` facts)."""

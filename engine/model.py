@@ -181,9 +181,30 @@ class Model:
             self.ensure_served(key)
         self.prepare(keys, deadline)
         remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-        rows = self.backend.ask(body, variables, remaining) if body else {()}
+        rows = self._lookup(body[0], variables) if self._served_in_python(body) else (
+            self.backend.ask(body, variables, remaining) if body else {()})
         self._cache[cache_key] = frozenset(rows)
         return self._cache[cache_key]
+
+    def _served_in_python(self, body) -> bool:
+        """True for one positive atom over stated or materialised tuples: no need for pyDatalog."""
+        if len(body) != 1 or not isinstance(body[0], PlanAtom) or body[0].negated:
+            return False
+        info = self.checked.predicates.get(body[0].key)
+        return info is None or not info.is_derived or body[0].key in self._component_of
+
+    def _lookup(self, atom: PlanAtom, variables: tuple[str, ...]) -> set[tuple]:
+        pattern = tuple(t if isinstance(t, tuple) else None for t in atom.args)
+        if atom.key in self._component_of:
+            rows = self._materialised(atom.key)(pattern)
+        else:
+            rows = self.store.lookup(atom.key, pattern)
+        found = set()
+        for row in rows:
+            binding: dict = {}
+            if all(binding.setdefault(t, v) == v for t, v in zip(atom.args, row) if isinstance(t, str)):
+                found.add(tuple(binding[v] for v in variables))
+        return found
 
     def close(self) -> None:
         self.backend.close()

@@ -24,6 +24,21 @@ _DOT_HINT = "did you forget the `.` that ends the statement?"
 _RULE_HINT = "a rule is written `head :- body.`"
 _ASK_HINT = "`.` asserts a statement; `?` asks a question"
 _LITERAL = " after a literal"
+_TERMS = ("ident", "string", "integer", "date")
+_CONSTANTS = {"ident": Symbol, "string": lambda text: String(string_value(text)),
+              "integer": lambda text: Integer(int(text))}
+_DATE_HINT = "a date is written YYYY, YYYY-MM or YYYY-MM-DD"
+_TEXT_HINT = 'text is written in double quotes, as in `"GLORIA Center"`'
+_CLOSE = "close the arguments with `)`"
+_HINTS = {  # (where, the token found or its kind) → the likely fix
+    ("atom", "not"): "only rules and queries may use `not`; a fact states what holds",
+    ("atom", "variable"): "an atom starts with a predicate name, which is lower-case",
+    **{("fact", op): _RULE_HINT for op in ("<=", "<", ":", "=")},
+    ("fact", "?"): "a knowledge base states facts and rules; queries are asked in the REPL",
+    ("fact", ","): "state one fact per statement, each ending with `.`",
+    ("an argument", "("): "arguments cannot be nested: an argument is a constant or a variable",
+    **{("an argument", found): _CLOSE for found in (".", ":-", "?", "eof")},
+}
 
 
 def parse_program(text: str, file: str = "<text>") -> Program:
@@ -326,23 +341,6 @@ def _join(first: Span, last: Span) -> Span:
     """The span from `first` to `last`, cut at the end of `first`'s line."""
     end = last.end_col if last.line == first.line else len(first.text) + 1
     return Span(first.file, first.line, first.col, max(end, first.col), first.text)
-
-
-_TERMS = ("ident", "string", "integer", "date")
-_CONSTANTS = {"ident": Symbol, "string": lambda text: String(string_value(text)),
-              "integer": lambda text: Integer(int(text))}
-_DATE_HINT = "a date is written YYYY, YYYY-MM or YYYY-MM-DD"
-_TEXT_HINT = 'text is written in double quotes, as in `"GLORIA Center"`'
-_CLOSE = "close the arguments with `)`"
-_HINTS = {  # (where, the token found or its kind) → the likely fix
-    ("atom", "not"): "only rules and queries may use `not`; a fact states what holds",
-    ("atom", "variable"): "an atom starts with a predicate name, which is lower-case",
-    **{("fact", op): _RULE_HINT for op in ("<=", "<", ":", "=")},
-    ("fact", "?"): "a knowledge base states facts and rules; queries are asked in the REPL",
-    ("fact", ","): "state one fact per statement, each ending with `.`",
-    ("an argument", "("): "arguments cannot be nested: an argument is a constant or a variable",
-    **{("an argument", found): _CLOSE for found in (".", ":-", "?", "eof")},
-}
 
 
 def _hint(where: str, token: Token) -> str | None:

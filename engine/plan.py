@@ -83,7 +83,19 @@ def plan_rule(rule: Rule) -> PlanRule | None:
                 continue
             comparisons.append(PlanCompare(literal.op, left, right))
     head = PlanAtom(rule.head.key, unifier.args(rule.head))
-    return PlanRule(head, tuple(positives + comparisons + negations), rule)
+    return PlanRule(head, tuple(join_order(positives) + comparisons + negations), rule)
+
+
+def join_order(atoms: list[PlanAtom]) -> list[PlanAtom]:
+    """The atoms in a greedy join order: next, the one with the most bound arguments (constants or
+    variables bound by the atoms before it); ties keep the order written."""
+    remaining, ordered, bound = list(atoms), [], set()
+    while remaining:
+        best = max(remaining, key=lambda a: sum(1 for t in a.args if isinstance(t, tuple) or t in bound))
+        remaining.remove(best)
+        ordered.append(best)
+        bound.update(t for t in best.args if isinstance(t, str))
+    return ordered
 
 
 def plan_query(body) -> tuple[tuple[PlanLiteral, ...], dict[str, PlanTerm]] | None:

@@ -64,6 +64,10 @@ class FactStore:
         """Every stated fact with this tuple, whether or not it holds today."""
         return tuple(self._stated.get(key, {}).get(row, ()))
 
+    def statements_of(self, key: str) -> list[Fact]:
+        """Every stated fact of one predicate, whether or not it holds today."""
+        return [f for facts in self._stated.get(key, {}).values() for f in facts]
+
     def all_statements(self) -> list[Fact]:
         """Every stated fact, grouped by predicate in insertion order."""
         return [f for rows in self._stated.values() for facts in rows.values() for f in facts]

@@ -1,5 +1,8 @@
 """The one-shot command line: `allegiance [options] COMMAND ...`.
 
+Without a command (or with `repl`) it starts the REPL: the shell on a terminal, the piped mode
+when stdin is not one (see `launch`).
+
 Exit codes: 0 the goal holds or has answers (or the check found no error); 1 it does not hold or
 has no answers; 2 a usage or syntax error in what was typed; 3 the knowledge base failed to load;
 4 an internal error (a bug: please report it). Data goes to stdout, diagnostics to stderr.
@@ -19,6 +22,8 @@ from engine.render import answer_json, answer_text, dumps
 from engine.values import Date
 
 EXAMPLES = """examples:
+  allegiance                              (on a terminal: the REPL on kb/)
+  printf 'why alliance(JN, IS)?\\n' | allegiance
   allegiance query 'alliance(JN, IS)?'
   allegiance --kb kb/rules --kb mycase.dl query 'rift(X, Y)?' --format json
   allegiance query 'rift(JN, IS)?' --as-of 2013-02
@@ -60,17 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     query.add_argument("goal", help="a goal such as 'alliance(JN, IS)?'")
     _common(query, suppress=True)
+    repl = commands.add_parser("repl", help="ask questions interactively (the default on a "
+                               "terminal; statements are read from stdin when it is not one)")
+    _common(repl, suppress=True)
     checker = commands.add_parser("check", help="load a knowledge base and print every diagnostic")
     checker.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: --kb)")
     _common(checker, suppress=True)
     return parser
 
 
-def main(argv=None, stdout=None, stderr=None) -> int:
+def main(argv=None, stdout=None, stderr=None, stdin=None) -> int:
     """Run the command line; returns the exit code."""
-    stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    stdout, stderr, stdin = stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin
     try:
-        return _main(argv, stdout, stderr)
+        return _main(argv, stdout, stderr, stdin)
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         _silence_stdout()
         return EXIT_YES
@@ -79,18 +87,19 @@ def main(argv=None, stdout=None, stderr=None) -> int:
         return 130
 
 
-def _main(argv, stdout, stderr) -> int:
+def _main(argv, stdout, stderr, stdin) -> int:
     try:
         args = build_parser().parse_args(argv)
     except _Usage as exc:
         print(exc, file=stderr)
         return EXIT_USAGE
-    if args.command is None:
-        build_parser().print_help(stdout)
-        return EXIT_USAGE
     color = _color(stderr)
     try:
         as_of = _as_of(args.as_of)
+        if args.command in (None, "repl"):
+            from .launch import repl
+
+            return repl(args.kb, as_of, args.format, stdin, stdout, stderr)
         if args.command == "check":
             return _check(args.paths or args.kb or ["kb"], stdout, stderr, color)
         with KnowledgeBase.from_paths(args.kb or ["kb"], as_of=as_of) as kb:
@@ -107,6 +116,8 @@ def _main(argv, stdout, stderr) -> int:
     except AllegianceError as exc:
         print(render_all(exc.diagnostics, color), file=stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        raise  # handled by `main`
     except Exception as exc:  # a bug: say so plainly, never dump a traceback on the user
         print(f"allegiance: internal error: {type(exc).__name__}: {exc}", file=stderr)
         return EXIT_INTERNAL

@@ -11,7 +11,6 @@ as code: text is only parsed.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import shlex
 import time
@@ -19,11 +18,12 @@ from collections.abc import Callable
 
 from attrs import frozen
 
+from engine.backend import Interrupted
 from engine.diagnostics import AllegianceError, render_all
 from engine.values import Date
 
 from . import listing
-from .replies import explanation_text, reply
+from .replies import explain, explanation_text, reply
 from .result import QUIT, Result, combine, failure, no, ok
 from .session import FORMATS, Session
 from .statements import Statement, split
@@ -83,10 +83,15 @@ def run(session: Session, statement: Statement, file: str = "<input>", lines=Non
     """Run one statement or dot command; adds the time taken when the timer is on."""
     started = time.perf_counter()
     session.sync_day()
-    if statement.kind == "command":
-        result = dispatch(session, statement.text)
-    else:
-        result = reply(session, statement, file, lines)
+    try:
+        if statement.kind == "command":
+            result = dispatch(session, statement.text)
+        else:
+            result = reply(session, statement, file, lines)
+    except Interrupted:  # the engine stopped on Ctrl-C: the caller cancels the statement or stops
+        raise KeyboardInterrupt from None
+    except Exception as exc:  # a bug must not end the session: say so and carry on
+        result = failure(f"internal error: {type(exc).__name__}: {exc} (a bug: please report it)")
     if not session.timer:
         return result
     elapsed = time.perf_counter() - started
@@ -110,12 +115,6 @@ def _unknown(name: str) -> str:
     close = difflib.get_close_matches(name.lower(), list(COMMANDS), 1)
     hint = f"; did you mean `.{COMMANDS[close[0]].name}`?" if close else ""
     return f"unknown command `.{name}`{hint} (`.help` lists the commands)"
-
-
-def suggestion(name: str) -> str | None:
-    """The command closest to a mistyped name, if any."""
-    close = difflib.get_close_matches(name.lower(), list(COMMANDS), 1)
-    return COMMANDS[close[0]].name if close else None
 
 
 # -- help ------------------------------------------------------------------------------------
@@ -151,14 +150,6 @@ def help_of(entry: Command) -> str:
 
 
 # -- loading ---------------------------------------------------------------------------------
-@command(".load", "", "", "")  # placeholder removed below (keeps the decorator order readable)
-def _never(session, arg):  # pragma: no cover
-    return ok()
-
-
-del COMMANDS[".load"]
-
-
 @command("load", "PATH...", "load files or folders too (a broken file changes nothing)",
          ".load tests/kbs/crescent_case.dl", complete="path")
 def _load(session: Session, arg: str) -> Result:
@@ -213,16 +204,131 @@ def _rules(session: Session, arg: str) -> Result:
 @command("sources", "GOAL", "the sources of the facts the goal's proof rests on",
          ".sources rift(JN, IS)", complete="goal")
 def _sources(session: Session, arg: str) -> Result:
-    from engine.explain import why
-
-    goal = arg if arg.endswith("?") else arg + "?"
-    statement = Statement(goal, 0, 0, "why")
     if not arg:
         return failure("`.sources` needs a goal: `.sources rift(JN, IS)`")
-    result = reply(session, statement)  # checks and resolves aliases like `why`
-    if result.failed:
-        return result
-    expl = why(session.kb, goal)
+    goal = arg if arg.rstrip().endswith("?") else arg + "?"
+    expl, _ = explain(session, Statement(goal, 0, 0, "why"))
     if not expl.holds:
-        return no(f"no: {arg.rstrip('?')} does not hold as of {expl.as_of}, so no proof rests on a source.")
+        return no(f"no: {goal[:-1]} does not hold as of {expl.as_of}, so no proof rests on a source.")
     return ok(listing.sources_text(session, expl.proofs, expl.as_of))
+
+
+# -- settings ----------------------------------------------------------------------------------
+@command("asof", "[DATE|today]", "evaluate as of a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+         ".asof 2014-11", complete="today")
+def _asof(session: Session, arg: str) -> Result:
+    if arg:
+        try:
+            session.as_of = None if arg == "today" else Date.parse(arg).first_day()
+        except ValueError as exc:
+            return failure(f"`.asof`: {exc}")
+        session.collapsed = {}
+        session.sync_day()
+    return ok(f"as of {session.day_text()}.")
+
+
+@command("format", "[tree|prose|json|dot]", "how `why` shows an explanation (json: answers too)",
+         ".format prose", complete="|".join(FORMATS))
+def _format(session: Session, arg: str) -> Result:
+    if arg:
+        if arg not in FORMATS:
+            return failure(f"unknown format `{arg}`: choose {', '.join(FORMATS)}")
+        session.format = arg
+    return ok(f"format {session.format}.")
+
+
+@command("expand", "N", "show collapsed sub-proof [N] of the last `why` in full", ".expand 2",
+         complete="collapsed")
+def _expand(session: Session, arg: str) -> Result:
+    from engine.proof import Explanation
+
+    if not session.collapsed:
+        return failure("nothing to expand: the last `why` tree collapsed no sub-proof")
+    if not arg.isdigit() or int(arg) not in session.collapsed:
+        numbers = ", ".join(map(str, sorted(session.collapsed)))
+        return failure(f"`.expand` takes the number of a collapsed sub-proof: {numbers}")
+    proof = session.collapsed[int(arg)]
+    expl = Explanation(proof.atom, session.kb.as_of, (proof,))
+    saved, session.depth = session.depth, None
+    try:
+        collapsed = dict(session.collapsed)
+        text = explanation_text(session, expl)
+    finally:
+        session.depth, session.collapsed = saved, collapsed
+    return ok(f"[{arg}] in full:\n{text}")
+
+
+@command("depth", "[N|none]", "collapse `why` trees below depth N (`none`: never)", ".depth 6")
+def _depth(session: Session, arg: str) -> Result:
+    return _number(session, "depth", arg, "depth {} (deeper sub-proofs are collapsed).")
+
+
+@command("limit", "[N|none]", "show at most N answers or facts (then `N of M shown`)", ".limit 100")
+def _limit(session: Session, arg: str) -> Result:
+    return _number(session, "limit", arg, "limit {}.")
+
+
+def _number(session: Session, name: str, arg: str, done: str) -> Result:
+    if arg:
+        if arg != "none" and not (arg.isdigit() and int(arg) > 0):
+            return failure(f"`.{name}` takes a positive number or `none`")
+        setattr(session, name, None if arg == "none" else int(arg))
+    return ok(done.format(getattr(session, name) or "none"))
+
+
+@command("timer", "[on|off]", "show how long each statement takes", ".timer on", complete="on|off")
+def _timer(session: Session, arg: str) -> Result:
+    if arg not in ("", "on", "off"):
+        return failure("`.timer` takes `on` or `off`")
+    if arg:
+        session.timer = arg == "on"
+    return ok(f"timer {'on' if session.timer else 'off'}.")
+
+
+# -- changes ---------------------------------------------------------------------------------
+@command("undo", "", "take back the last assert or retract", ".undo")
+def _undo(session: Session, arg: str) -> Result:
+    change = session.undo()
+    return ok(f"undone: {_described(change)}") if change else no("nothing to undo.")
+
+
+@command("redo", "", "make again the last change undone", ".redo")
+def _redo(session: Session, arg: str) -> Result:
+    change = session.redo()
+    return ok(f"redone: {_described(change)}") if change else no("nothing to redo.")
+
+
+def _described(change) -> str:
+    from engine.printer import format_fact
+
+    verb = "asserted" if change.kind == "assert" else "retracted"
+    return "; ".join(f"{verb} {format_fact(f)}" for f in change.facts)
+
+
+@command("save", "[FILE]", "write the session's changes to the files, atomically",
+         ".save mycase.dl", complete="path")
+def _save(session: Session, arg: str) -> Result:
+    from .saving import SaveError, save
+
+    words = _words(arg)
+    try:
+        return ok(save(session, words[0] if words else None))
+    except SaveError as exc:
+        return failure(f"not saved: {exc}")
+
+
+@command("quit", "", "leave (asks first when there are unsaved changes)", ".quit",
+         aliases=("exit", "q"))
+def _quit(session: Session, arg: str) -> Result:
+    pending = session.pending()
+    if not session.unsaved or session.warned_at == pending or not session.interactive:
+        return Result("", QUIT)
+    session.warned_at = pending
+    return no(f"{session.unsaved} unsaved change(s): `.save` them, or `.quit` again to leave without.")
+
+
+def _words(arg: str) -> list[str]:
+    try:
+        return shlex.split(arg)
+    except ValueError:
+        return arg.split()

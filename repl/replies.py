@@ -7,7 +7,6 @@ Every error comes back as the engine's diagnostics, placed where the user typed 
 
 from __future__ import annotations
 
-from engine.backend import Interrupted
 from engine.diagnostics import AllegianceError, QueryError, error, render_all
 from engine.explain import why
 from engine.kb import resolve_aliases
@@ -34,8 +33,6 @@ def reply(session: Session, statement: Statement, file: str = "<input>", lines=N
     except AllegianceError as exc:
         found = relocate(exc.diagnostics, statement, lines, file)
         return failure(render_all(found, session.color))
-    except Interrupted:
-        raise KeyboardInterrupt from None  # the caller decides: cancel the statement, or stop
 
 
 def _empty(session, statement, file) -> Result:
@@ -65,14 +62,19 @@ def _query(session: Session, statement, file) -> Result:
 
 
 def _why(session: Session, statement: Statement, file) -> Result:
+    expl, resolutions = explain(session, statement, file)
+    text = explanation_text(session, expl, resolutions, statement.kind == "why_not")
+    return Result(text, "ok" if expl.holds else "no")
+
+
+def explain(session: Session, statement: Statement, file: str = "<input>"):
+    """The explanation of a `why` statement and the aliases its goal resolved."""
     query = parse(statement, file)
     query, resolutions = resolve_aliases(query, session.kb.aliases())
     goal = query.body[0]
     if len(query.body) != 1 or not isinstance(goal, Atom):
         raise QueryError([error("`why` explains one atom, such as `alliance(JN, IS)`", query.span, "why")])
-    expl = why(session.kb, goal)
-    text = explanation_text(session, expl, resolutions, statement.kind == "why_not")
-    return Result(text, "ok" if expl.holds else "no")
+    return why(session.kb, goal), resolutions
 
 
 def explanation_text(session: Session, expl: Explanation, resolutions=(), why_not=False) -> str:

@@ -38,7 +38,7 @@ class Session:
                  color: bool = False, limit: int | None = 50, format: str = "tree"):
         self.kb, self.paths = kb, [str(p) for p in paths]
         self.as_of, self.color, self.limit, self.format = as_of, color, limit, format
-        self.timer, self.depth = False, 4
+        self.timer, self.depth, self.interactive = False, 4, False
         self.collapsed: dict[int, object] = {}
         self.undo_stack: list[Change] = []
         self.redo_stack: list[Change] = []
