@@ -44,6 +44,9 @@ class Answer:
         return [dict(zip(self.variables, row)) for row in self.rows]
 
 
+ANSWER_CACHE = 4096  # answers kept before the cache starts again
+
+
 class KnowledgeBase:
     """A checked program, its facts and its model, behind one lock."""
 
@@ -54,6 +57,8 @@ class KnowledgeBase:
             self.store.add(fact)
         self.model = Model(checked, self.store)
         self._lock = threading.RLock()
+        self._alias_table: tuple[int, dict] | None = None
+        self._answers: dict = {}  # (query, day, generation) → Answer: a repeated question is free
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -91,13 +96,22 @@ class KnowledgeBase:
     def ask(self, query: str | Query, as_of: datetime.date | None = None, timeout=None) -> Answer:
         """The answers to `query` (text or Query), as of `as_of` or the current day."""
         with self._lock:
+            if as_of is not None:
+                self.store.set_day(as_of)
+            key = (query, self.store.day, self.store.generation)
+            cached = self._answers.get(key)
+            if cached is not None:
+                return cached
+            text = query
             if isinstance(query, str):
                 query = parse_query(query)
             query, resolutions = resolve_aliases(query, self.aliases())
             check_query(query, self.checked)
-            if as_of is not None:
-                self.store.set_day(as_of)
-            return self._answer(query, resolutions, timeout)
+            answer = self._answer(query, resolutions, timeout)
+            if len(self._answers) >= ANSWER_CACHE:
+                self._answers.clear()
+            self._answers[(text, self.store.day, self.store.generation)] = answer
+            return answer
 
     def _answer(self, query: Query, resolutions, timeout) -> Answer:
         planned = plan_query(query.body)
@@ -157,12 +171,16 @@ class KnowledgeBase:
 
     def aliases(self) -> dict[str, tuple[Value, ...]]:
         """Lower-cased alias name → the entities it names (from `alias/2` facts)."""
+        if self._alias_table is not None and self._alias_table[0] == self.store.generation:
+            return self._alias_table[1]
         table: dict[str, set[Value]] = {}
         for fact in self.facts("alias/2"):
             entity, name = (a.value for a in fact.atom.args)
             if isinstance(name, String):
                 table.setdefault(name.text.lower(), set()).add(entity)
-        return {k: tuple(sorted(v)) for k, v in table.items()}
+        result = {k: tuple(sorted(v)) for k, v in table.items()}
+        self._alias_table = (self.store.generation, result)
+        return result
 
     def close(self) -> None:
         """Release the evaluator's thread."""
