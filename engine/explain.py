@@ -159,8 +159,8 @@ class Explainer:
         return (1 + max(heights), nodes, order, rule, binding)
 
     def _same_stratum(self, a: Atom, b: Atom) -> bool:
-        component = self.model._component_of
-        return a.key in component and component[a.key] == component.get(b.key)
+        mine = self.model.component_of(a.key)
+        return mine is not None and mine == self.model.component_of(b.key)
 
     def _ground_anonymous(self, atom: Atom) -> Atom:
         """A premise with `_` arguments: the least matching tuple that holds."""

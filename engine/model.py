@@ -166,6 +166,10 @@ class Model:
     def is_recursive(self, key: str) -> bool:
         return key in self._component_of
 
+    def component_of(self, key: str) -> int | None:
+        """The index of the recursive stratum that defines `key`, or None."""
+        return self._component_of.get(key)
+
     def ask(self, body: tuple[PlanLiteral, ...], variables: tuple[str, ...], timeout=None) -> set[tuple]:
         """The bindings of `variables` satisfying the plan literals `body` (cached)."""
         generation = (self.store.generation, self.store.day)
