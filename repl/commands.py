@@ -3,10 +3,9 @@
 `execute(session, text)` runs every statement of `text` (questions, `why`, facts, retractions)
 and every dot command, in order, and returns what to show; the shell, the piped mode and the CLI
 all go through it. Each dot command is declared once, with `@command(...)`: its name, aliases,
-argument syntax, one-line help and an example; `.help` and `.help CMD` are generated from the
-table, and so are command completion and the toolbar's knowledge of arguments (litecli's
-`special/main.py` pattern). Nothing here prints, and nothing the user types is ever executed
-as code: text is only parsed.
+argument syntax, one-line help and an example; `.help`, `.help CMD` and command completion are
+generated from the table (litecli's `special/main.py` pattern). Nothing here prints, and
+nothing the user types is ever executed as code: text is only parsed.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from engine.diagnostics import AllegianceError, render_all
 from engine.values import Date
 
 from . import listing
-from .replies import explain, explanation_text, reply
+from .replies import expanded, reply
 from .result import QUIT, Result, combine, failure, no, ok
 from .session import FORMATS, Session
 from .statements import Statement, split
@@ -48,7 +47,8 @@ STATEMENTS = (  # the statements, for `.help`: (syntax, help, example)
     ("why GOAL?", "prove the goal, or show why it fails", "why alliance(JN, IS)?"),
     ("why not GOAL?", "the same: a refutation when the goal fails", "why not alliance(JN, IS)?"),
     ("FACT.", "assert a fact", 'refers_to(jabhat_al_nusra, islamic_state, "khawarij") @tamimi_2014.'),
-    ("retract FACT.", "retract a fact (written bare: all its statements)", "retract rift(JN, IS)."),
+    ("retract FACT.", "retract a fact (written bare: all its statements)",
+     'retract refers_to(jabhat_al_nusra, islamic_state, "khawarij").'),
 )
 
 
@@ -92,11 +92,7 @@ def run(session: Session, statement: Statement, file: str = "<input>", lines=Non
         raise KeyboardInterrupt from None
     except Exception as exc:  # a bug must not end the session: say so and carry on
         result = failure(f"internal error: {type(exc).__name__}: {exc} (a bug: please report it)")
-    if not session.timer:
-        return result
-    elapsed = time.perf_counter() - started
-    text = f"{result.text}\ntime: {elapsed * 1000:.1f} ms" if result.text else f"time: {elapsed * 1000:.1f} ms"
-    return Result(text, result.status, elapsed)
+    return result.timed(time.perf_counter() - started) if session.timer else result
 
 
 def dispatch(session: Session, line: str) -> Result:
@@ -129,15 +125,13 @@ def _help(session: Session, arg: str) -> Result:
 
 def help_text() -> str:
     """The whole help, generated from the tables."""
-    rows = [(syntax, text, example) for syntax, text, example in STATEMENTS]
-    rows += [(f".{c.name} {c.args}".rstrip(), c.help, c.example) for c in commands()]
+    rows = [*STATEMENTS, *((f".{c.name} {c.args}".rstrip(), c.help, c.example) for c in commands())]
     width = max(len(r[0]) for r in rows)
-    lines = ["Statements (a question ends with `?`, a fact with `.`; they may span lines):"]
-    lines += [f"  {s:<{width}}  {h}" for s, h, _ in rows[: len(STATEMENTS)]]
-    lines += ["Commands (one line each; `.help CMD` for an example):"]
-    lines += [f"  {s:<{width}}  {h}" for s, h, _ in rows[len(STATEMENTS):]]
-    lines += ["Keys: Tab completes, Ctrl-R searches the history, Ctrl-C cancels, Ctrl-D leaves."]
-    return "\n".join(lines)
+    shown = [f"  {syntax:<{width}}  {text}" for syntax, text, _ in rows]
+    return "\n".join(["Statements (a question ends with `?`, a fact with `.`; they may span lines):",
+                      *shown[: len(STATEMENTS)], "Commands (one line each; `.help CMD` for an example):",
+                      *shown[len(STATEMENTS):],
+                      "Keys: Tab completes, Ctrl-R searches the history, Ctrl-C cancels, Ctrl-D leaves."])
 
 
 def help_of(entry: Command) -> str:
@@ -188,29 +182,23 @@ def _predicates(session: Session, arg: str) -> Result:
 @command("facts", "PRED", "show the facts of a predicate, with file:line", ".facts alias/2",
          complete="predicate")
 def _facts(session: Session, arg: str) -> Result:
-    if not arg:
-        return failure("`.facts` needs a predicate: `.facts NAME` or `.facts NAME/ARITY`")
-    return ok(listing.facts_text(session, arg))
+    return _about(session, "facts", arg, listing.facts_text)
 
 
 @command("rules", "PRED", "show the rules of a predicate, with file:line", ".rules alliance/2",
          complete="predicate")
 def _rules(session: Session, arg: str) -> Result:
-    if not arg:
-        return failure("`.rules` needs a predicate: `.rules NAME` or `.rules NAME/ARITY`")
-    return ok(listing.rules_text(session, arg))
+    return _about(session, "rules", arg, listing.rules_text)
 
 
-@command("sources", "GOAL", "the sources of the facts the goal's proof rests on",
-         ".sources rift(JN, IS)", complete="goal")
-def _sources(session: Session, arg: str) -> Result:
+def _about(session: Session, name: str, arg: str, show) -> Result:
     if not arg:
-        return failure("`.sources` needs a goal: `.sources rift(JN, IS)`")
-    goal = arg if arg.rstrip().endswith("?") else arg + "?"
-    expl, _ = explain(session, Statement(goal, 0, 0, "why"))
-    if not expl.holds:
-        return no(f"no: {goal[:-1]} does not hold as of {expl.as_of}, so no proof rests on a source.")
-    return ok(listing.sources_text(session, expl.proofs, expl.as_of))
+        return failure(f"`.{name}` needs a predicate: `.{name} NAME` or `.{name} NAME/ARITY`")
+    return ok(show(session, arg))
+
+
+command("sources", "GOAL", "the sources of the facts the goal's proof rests on",
+        ".sources rift(JN, IS)", complete="goal")(listing.sources)
 
 
 # -- settings ----------------------------------------------------------------------------------
@@ -237,25 +225,8 @@ def _format(session: Session, arg: str) -> Result:
     return ok(f"format {session.format}.")
 
 
-@command("expand", "N", "show collapsed sub-proof [N] of the last `why` in full", ".expand 2",
-         complete="collapsed")
-def _expand(session: Session, arg: str) -> Result:
-    from engine.proof import Explanation
-
-    if not session.collapsed:
-        return failure("nothing to expand: the last `why` tree collapsed no sub-proof")
-    if not arg.isdigit() or int(arg) not in session.collapsed:
-        numbers = ", ".join(map(str, sorted(session.collapsed)))
-        return failure(f"`.expand` takes the number of a collapsed sub-proof: {numbers}")
-    proof = session.collapsed[int(arg)]
-    expl = Explanation(proof.atom, session.kb.as_of, (proof,))
-    saved, session.depth = session.depth, None
-    try:
-        collapsed = dict(session.collapsed)
-        text = explanation_text(session, expl)
-    finally:
-        session.depth, session.collapsed = saved, collapsed
-    return ok(f"[{arg}] in full:\n{text}")
+command("expand", "N", "show collapsed sub-proof [N] of the last `why` in full", ".expand 2",
+        complete="collapsed")(expanded)
 
 
 @command("depth", "[N|none]", "collapse `why` trees below depth N (`none`: never)", ".depth 6")
@@ -289,20 +260,13 @@ def _timer(session: Session, arg: str) -> Result:
 @command("undo", "", "take back the last assert or retract", ".undo")
 def _undo(session: Session, arg: str) -> Result:
     change = session.undo()
-    return ok(f"undone: {_described(change)}") if change else no("nothing to undo.")
+    return ok(f"undone: {change.text()}") if change else no("nothing to undo.")
 
 
 @command("redo", "", "make again the last change undone", ".redo")
 def _redo(session: Session, arg: str) -> Result:
     change = session.redo()
-    return ok(f"redone: {_described(change)}") if change else no("nothing to redo.")
-
-
-def _described(change) -> str:
-    from engine.printer import format_fact
-
-    verb = "asserted" if change.kind == "assert" else "retracted"
-    return "; ".join(f"{verb} {format_fact(f)}" for f in change.facts)
+    return ok(f"redone: {change.text()}") if change else no("nothing to redo.")
 
 
 @command("save", "[FILE]", "write the session's changes to the files, atomically",

@@ -13,6 +13,7 @@ from engine.diagnostics import QueryError, error
 from engine.printer import format_fact, format_rule
 from engine.proof import Derived, Given
 
+from .result import Result, failure, no, ok
 from .session import Session
 
 
@@ -70,7 +71,21 @@ def rules_text(session: Session, name: str) -> str:
     return _capped(lines, session.limit, "rule")
 
 
-def sources_text(session: Session, proofs, day) -> str:
+def sources(session: Session, arg: str) -> Result:
+    """`.sources GOAL`: the sources of the facts the goal's proof rests on, or why there are none."""
+    from .replies import explain
+    from .statements import Statement
+
+    if not arg:
+        return failure("`.sources` needs a goal: `.sources rift(JN, IS)`")
+    goal = arg if arg.rstrip().endswith("?") else arg + "?"
+    expl, _ = explain(session, Statement(goal, 0, 0, "why"))
+    if not expl.holds:
+        return no(f"no: {goal[:-1]} does not hold as of {expl.as_of}, so no proof rests on a source.")
+    return ok(sources_text(session, goal[:-1].strip(), expl.proofs, expl.as_of))
+
+
+def sources_text(session: Session, goal: str, proofs, day) -> str:
     """The sources cited by the facts the proofs rest on, each with those facts."""
     facts = _dedupe(f for proof in proofs for f in _leaf_facts(proof, day))
     by_source: dict[str, list] = {}
@@ -80,8 +95,8 @@ def sources_text(session: Session, proofs, day) -> str:
     from engine.sentences import Vocabulary
 
     vocab = Vocabulary.of(session.kb)
-    lines = [f"rests on {_count(len(facts), 'fact')[:-1]} citing "
-             f"{_count(len([s for s in by_source if s]), 'source')[:-1]}:"]
+    cited = len([s for s in by_source if s])
+    lines = [f"{goal} rests on {_plural(len(facts), 'fact')} citing {_plural(cited, 'source')}:"]
     for source in sorted(by_source, key=lambda s: (s == "", s)):
         lines.append(f"@{source}  {vocab.citation(source)}" if source else "no source cited:")
         lines.extend(f"  {format_fact(f)}  % {_where(f.span)}" for f in by_source[source])
@@ -122,4 +137,8 @@ def _capped(lines: list[str], limit: int | None, noun: str) -> str:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}."
+    return f"{_plural(n, noun)}."
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -97,6 +97,23 @@ def explanation_text(session: Session, expl: Explanation, resolutions=(), why_no
     return "\n".join(notes + [tree.text])
 
 
+def expanded(session: Session, arg: str) -> Result:
+    """Collapsed sub-proof `arg` of the last `why` tree, in full (the table stays as it was)."""
+    if not session.collapsed:
+        return failure("nothing to expand: the last `why` tree collapsed no sub-proof")
+    if not arg.isdigit() or int(arg) not in session.collapsed:
+        numbers = ", ".join(map(str, sorted(session.collapsed)))
+        return failure(f"`.expand` takes the number of a collapsed sub-proof: {numbers}")
+    proof = session.collapsed[int(arg)]
+    expl = Explanation(proof.atom, session.kb.as_of, (proof,))
+    depth, collapsed = session.depth, session.collapsed
+    try:
+        session.depth = None
+        return ok(f"[{arg}] in full:\n{explanation_text(session, expl)}")
+    finally:
+        session.depth, session.collapsed = depth, collapsed
+
+
 def _assert(session: Session, statement, file) -> Result:
     fact = parse(statement, file)
     if session.assert_fact(fact):

@@ -24,8 +24,9 @@ class Result:
         return self.status == ERROR
 
     def timed(self, seconds: float) -> Result:
-        """The same result with its running time."""
-        return evolve(self, elapsed=seconds)
+        """The same result, with its running time added to it and to its text."""
+        line = f"time: {seconds * 1000:.1f} ms"
+        return evolve(self, text=f"{self.text}\n{line}" if self.text else line, elapsed=seconds)
 
 
 def ok(text: str = "") -> Result:

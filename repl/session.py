@@ -30,6 +30,13 @@ class Change:
     kind: str  # "assert" or "retract"
     facts: tuple[Fact, ...]
 
+    def text(self) -> str:
+        """`asserted p(a).` or `retracted p(a) @s.; retracted p(a) @t.`"""
+        from engine.printer import format_fact
+
+        verb = "asserted" if self.kind == "assert" else "retracted"
+        return "; ".join(f"{verb} {format_fact(f)}" for f in self.facts)
+
 
 class Session:
     """The state of one REPL (or piped) session."""

@@ -103,7 +103,6 @@ class Shell:
         self.session, self.out = session, out or sys.stdout
         session.interactive = True
         self.prompt = prompt_session(session, history, **options)
-        self._leave_warned: tuple | None = None
 
     def print(self, text: str) -> None:
         if text:
@@ -136,9 +135,9 @@ class Shell:
     def _may_leave(self) -> bool:
         """Ctrl-D: leave, unless there are unsaved changes not yet warned about."""
         pending = self.session.pending()
-        if not self.session.unsaved or self._leave_warned == pending:
+        if not self.session.unsaved or self.session.warned_at == pending:
             return True
-        self._leave_warned = pending
+        self.session.warned_at = pending
         self.print(f"{self.session.unsaved} unsaved change(s): `.save` them, "
                    "or press Ctrl-D again to leave without.")
         return False

@@ -109,7 +109,7 @@ def kind_of(text: str) -> str:
 def body(statement: Statement) -> str:
     """The statement's text with the REPL keyword (`why`, `why not`, `retract`) blanked out."""
     lead = _LEAD.match(statement.text)
-    if not lead or statement.kind not in ("why", "why_not", "retract"):
+    if not lead or statement.kind not in ("why", "why_not", "retract", "unfinished"):
         return statement.text
     return " " * lead.end() + statement.text[lead.end():]
 
