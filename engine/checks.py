@@ -8,7 +8,8 @@ errors together with the warnings, sorted by position. A `CheckedProgram` guaran
 - negation is stratified (`negation-cycle`); `strata` lists derived predicates in dependency order;
 - every cited source is declared (`unknown-source`), no source twice (`duplicate-source`), with
   well-typed fields (`source-field`); no predicate is declared twice (`predicate-decl`) and its
-  templates name only its arguments (`template`).
+  templates name only its arguments (`template`); `property` directives are well formed
+  (`property`, see `property_decls`).
 Warnings, kept in `warnings`: `undefined` predicates, unknown fields (`source-field`,
 `predicate-decl`), rule variables named like an alias (`alias-shadow`). `check_query` and
 `check_fact` check what a user types against a checked program and raise `QueryError`.
@@ -22,6 +23,7 @@ from attrs import frozen
 
 from .declarations import check_predicate_decls, check_sources, did_you_mean, locate, position
 from .diagnostics import CheckError, Diagnostic, QueryError, error, sort_diagnostics, warning
+from .property_decls import check_property_decls
 from .safety import unsafe_query, unsafe_rule
 from .strata import Stratum, dependency_graph, negative_cycles, strata_of
 from .syntax import Atom, Fact, Negation, PredicateDecl, Program, Query, Rule, SourceDecl, Variable
@@ -79,6 +81,7 @@ def check(program: Program) -> CheckedProgram:
         *source_problems,
         *(d for fact in program.facts for d in _unknown_sources(fact, sources)),
         *decl_problems,
+        *check_property_decls(program.properties, predicates),
         *_alias_shadows(program),
     ]
     if any(d.is_error for d in diagnostics):
@@ -240,22 +243,25 @@ def _rule_variables(rule: Rule) -> Iterator[Variable]:
 
 
 # -- what a user types -----------------------------------------------------------------------
-def check_query(query: Query, checked: CheckedProgram) -> tuple[Diagnostic, ...]:
-    """The warnings of a query; QueryError when it names an unknown predicate or is unsafe."""
+def check_query(query: Query, checked: CheckedProgram, extra: Iterable[str] = ()) -> tuple[Diagnostic, ...]:
+    """The warnings of a query; QueryError when it names an unknown predicate or is unsafe.
+
+    `extra` names predicates that facts asserted since loading have introduced."""
     found = []
+    extra = set(extra)
     for literal in query.body:
         atom = literal.atom if isinstance(literal, Negation) else literal
-        if isinstance(atom, Atom):
-            found.extend(_unknown_in_query(atom, checked))
+        if isinstance(atom, Atom) and atom.key not in extra:
+            found.extend(_unknown_in_query(atom, checked, extra))
     found.extend(unsafe_query(query.body))
     return _verdict(found)
 
 
-def _unknown_in_query(atom: Atom, checked: CheckedProgram) -> Iterator[Diagnostic]:
+def _unknown_in_query(atom: Atom, checked: CheckedProgram, extra=()) -> Iterator[Diagnostic]:
     info = checked.predicates.get(atom.key)
     if info is not None and info.is_defined:
         return
-    defined = [k for k, i in checked.predicates.items() if i.is_defined]
+    defined = [k for k, i in checked.predicates.items() if i.is_defined] + sorted(extra)
     known = next((k for k in defined if k.rsplit("/", 1)[0] == atom.predicate), None)
     if known is not None:
         yield _takes_error(known, atom)
@@ -279,10 +285,11 @@ def _takes_error(known: str, atom: Atom) -> Diagnostic:
     )
 
 
-def check_fact(fact: Fact, checked: CheckedProgram) -> tuple[Diagnostic, ...]:
+def check_fact(fact: Fact, checked: CheckedProgram, extra: Iterable[str] = ()) -> tuple[Diagnostic, ...]:
     """The warnings of a typed fact; QueryError when its arity or a cited source is wrong."""
     found = list(_non_ground(fact))
-    same_name = [k for k in checked.predicates if k.rsplit("/", 1)[0] == fact.atom.predicate]
+    known = list(checked.predicates) + sorted(extra)
+    same_name = [k for k in known if k.rsplit("/", 1)[0] == fact.atom.predicate]
     if same_name and fact.atom.key not in same_name:
         found.append(_takes_error(same_name[0], fact.atom))
     found.extend(_unknown_sources(fact, checked.sources))

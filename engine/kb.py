@@ -106,7 +106,7 @@ class KnowledgeBase:
             if isinstance(query, str):
                 query = parse_query(query)
             query, resolutions = resolve_aliases(query, self.aliases())
-            check_query(query, self.checked)
+            check_query(query, self.checked, self.store.keys())
             answer = self._answer(query, resolutions, timeout)
             if len(self._answers) >= ANSWER_CACHE:
                 self._answers.clear()
@@ -161,7 +161,7 @@ class KnowledgeBase:
     def _checked_fact(self, fact: str | Fact) -> Fact:
         if isinstance(fact, str):
             fact = parse_fact(fact)
-        check_fact(fact, self.checked)
+        check_fact(fact, self.checked, self.store.keys())
         self.model.ensure_served(fact.atom.key)
         return fact
 

@@ -64,6 +64,10 @@ class FactStore:
         """Every stated fact with this tuple, whether or not it holds today."""
         return tuple(self._stated.get(key, {}).get(row, ()))
 
+    def keys(self) -> list[str]:
+        """Every predicate with stated facts (some may have been introduced after loading)."""
+        return [k for k, rows in self._stated.items() if rows]
+
     def statements_of(self, key: str) -> list[Fact]:
         """Every stated fact of one predicate, whether or not it holds today."""
         return [f for facts in self._stated.get(key, {}).values() for f in facts]
