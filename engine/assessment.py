@@ -11,7 +11,9 @@ case loaded beside `kb/rules`:
   (`joint_front_feasible`) in each region a claim sends them to (where the enemy of a claimed joint
   campaign is present, or where a claim places them);
 - the sources: every declared source, and any cited one that is not declared;
-- the relations between the groups (`relations.relations_graph`), the pairs' groups in focus.
+- the relations between the groups (`relations.relations_graph`), the pairs' groups in focus;
+- what if (`assessment_whatif`): the competing hypotheses about each pair, every cell explained,
+  and the key conclusions that hang on each source.
 Goals whose predicate the knowledge base does not define are left out. Everything is evaluated as
 of the knowledge base's current day; orders are stable (values in their total order).
 """
@@ -23,6 +25,7 @@ from collections.abc import Iterator
 
 from attrs import frozen
 
+from .assessment_whatif import WhatIf, assess_whatif
 from .explain import why
 from .kb import KnowledgeBase
 from .proof import (Absent, Circular, Cut, Derived, Explanation, FailedTest, Given, Missing,
@@ -82,6 +85,7 @@ class Assessment:
     pairs: tuple[PairAssessment, ...]
     sources: tuple[SourceDecl, ...]
     relations: Relations
+    whatif: WhatIf | None = None  # competing hypotheses and source sensitivity (`assessment_whatif`)
 
     @property
     def conclusions(self) -> tuple[Conclusion, ...]:
@@ -90,14 +94,16 @@ class Assessment:
         return reports + tuple(c for p in self.pairs for c in p.conclusions)
 
 
-def assess(kb: KnowledgeBase) -> Assessment:
-    """The assessment of every report and of every pair of alleged allies, as of the KB's day."""
+def assess(kb: KnowledgeBase, whatif: bool = True) -> Assessment:
+    """The assessment of every report and of every pair of alleged allies, as of the KB's day;
+    with `whatif`, also the competing hypotheses about each pair and the sensitivity to each source."""
     reports = tuple(_report(kb, r) for (r,) in matches(kb, "report", "R"))
     pairs = tuple(_assess_pair(kb, a, b, claims) for (a, b), claims in alleged_pairs(kb).items())
     focus = [v for p in pairs for v in (p.group, p.other)]
     judged = [r.credibility for r in reports if r.credibility] + [c for p in pairs for c in p.conclusions]
     sources = _sources(kb, [c.explanation for c in judged])
-    return Assessment(kb.as_of, reports, pairs, sources, relations_graph(kb, focus))
+    hypothetical = assess_whatif(kb, [(p.group, p.other) for p in pairs]) if whatif else None
+    return Assessment(kb.as_of, reports, pairs, sources, relations_graph(kb, focus), hypothetical)
 
 
 def alleged_pairs(kb: KnowledgeBase) -> dict[tuple[Value, Value], tuple[Value, ...]]:

@@ -8,22 +8,46 @@ whichever threads call them. Clauses are built only through pyDatalog's term API
 which executes Python, is never used. Relations held in Python (base facts, materialised
 recursive strata) are served to pyDatalog through resolvers, so pyDatalog only ever evaluates
 non-recursive rules, on which its top-down evaluation always terminates.
+
+pyDatalog ships its engine twice: as Python and compiled. The compiled one runs a whole
+evaluation in C without ever releasing the GIL or looking at pending exceptions, so neither a
+time limit nor Ctrl-C could stop it, and no other thread could even run meanwhile. This module
+therefore loads the Python one (the same code), which stops within milliseconds.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib.abc
+import importlib.util
 import itertools
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
+from pathlib import Path
 
-from pyDatalog import Logic, pyDatalog, pyEngine, pyParser
+
+class _InterruptibleEngine(importlib.abc.MetaPathFinder):
+    """Finds `pyDatalog.pyEngine` as Python source rather than as its compiled extension."""
+
+    def find_spec(self, name, path, target=None):
+        source = Path(path[0]) / "pyEngine.py" if name == "pyDatalog.pyEngine" and path else None
+        return importlib.util.spec_from_file_location(name, source) if source and source.is_file() else None
+
+
+_FINDER = _InterruptibleEngine()
+sys.meta_path.insert(0, _FINDER)
+try:
+    from pyDatalog import Logic, pyDatalog, pyEngine, pyParser
+finally:
+    sys.meta_path.remove(_FINDER)
 
 from .plan import PlanAtom, PlanCompare, PlanLiteral
 
 _ids = itertools.count(1)
+_RESEND = 0.05  # seconds to wait for a stopped call to end before asking it again
 _OPS = {"!=": "__ne__", "<": "__lt__", "<=": "__le__", ">": "__gt__", ">=": "__ge__", "=": "__eq__"}
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!=", "=": "="}
 
@@ -34,6 +58,16 @@ class Interrupted(Exception):
 
 class _Stop(BaseException):
     """Raised inside the worker thread to abandon the running call."""
+
+
+def _unraisable(report, previous=sys.unraisablehook) -> None:
+    """Python's report of an exception it had to ignore, except a `_Stop` that landed in a
+    destructor or a weakref callback (it is sent again): the user must not see a traceback."""
+    if not isinstance(report.exc_value, _Stop):
+        previous(report)
+
+
+sys.unraisablehook = _unraisable
 
 
 class Backend:
@@ -57,7 +91,10 @@ class Backend:
                 if call is None:
                     return
                 fn, future = call
-                self._running = future
+                self._running = future  # before it runs: a caller that cannot cancel it stops it
+                if not future.set_running_or_notify_cancel():
+                    self._running = None  # cancelled while it waited: never run
+                    continue
                 try:
                     future.set_result(fn())
                 except BaseException as exc:  # handed to the caller, who re-raises it
@@ -74,11 +111,14 @@ class Backend:
         try:
             return future.result(timeout)
         except (KeyboardInterrupt, TimeoutError) as exc:
-            self._stop(future)
-            try:
-                future.result()
-            except Interrupted:
-                pass
+            if future.cancel():  # it had not started (a busy machine): it never will
+                raise Interrupted() from exc
+            while not future.done():  # an interrupt raised where Python ignores exceptions
+                self._stop(future)    # (a weakref callback, a destructor) is lost: send again
+                try:
+                    future.result(_RESEND)
+                except (TimeoutError, Interrupted):
+                    pass
             raise Interrupted() from exc
 
     def _stop(self, future: Future) -> None:

@@ -93,14 +93,14 @@ def render(diagnostic: Diagnostic, color: bool = False) -> str:
     """The diagnostic as `file:line:col: severity: message`, the source line and a caret."""
     paint = _painter(color)
     span = diagnostic.span
-    where = f"{span}: " if span else ""
+    where = _shown(f"{span}: ") if span else ""
     sev = paint(diagnostic.severity, "31;1" if diagnostic.is_error else "35;1")
-    lines = [f"{paint(where, '1')}{sev}: {diagnostic.message}"]
+    lines = [f"{paint(where, '1')}{sev}: {_shown(diagnostic.message)}"]
     if span and span.text:
         lines.extend(_excerpt(span, paint))
-    lines.extend(f"  = note: {note}" for note in diagnostic.notes)
+    lines.extend(f"  = note: {_shown(note)}" for note in diagnostic.notes)
     if diagnostic.hint:
-        lines.append(f"  = hint: {diagnostic.hint}")
+        lines.append(f"  = hint: {_shown(diagnostic.hint)}")
     return "\n".join(lines)
 
 
@@ -115,16 +115,42 @@ def render_all(diagnostics, color: bool = False) -> str:
     return "\n".join(parts)
 
 
-def _excerpt(span: Span, paint) -> list[str]:
+MAX_TEXT = 500  # characters of a message, note or hint shown (names in them can be long)
+EXCERPT = 100  # characters of a long source line shown, around the place the caret points at
+
+
+def _shown(text: str) -> str:
+    """Text of a diagnostic as printed: hidden characters by code point, length bounded."""
     from .values import printable
 
-    text = printable(span.text.rstrip("\n"))
-    prefix = printable(span.text[: span.col - 1])
-    width = max(1, len(printable(span.text[span.col - 1 : max(span.end_col, span.col) - 1])))
+    if len(text) > MAX_TEXT:
+        text = f"{text[:MAX_TEXT]}… ({len(text) - MAX_TEXT} more characters)"
+    return printable(text)
+
+
+def _excerpt(span: Span, paint) -> list[str]:
+    """The source line (a window of it, when long) and the caret under the span."""
+    from .values import printable
+
+    line = span.text.rstrip("\n")
+    start, end = span.col - 1, max(span.end_col, span.col) - 1
+    first, last = _window(len(line), start)
+    lead, tail = "…" if first else "", "…" if last < len(line) else ""
+    prefix = lead + printable(line[first:start])
+    width = max(1, len(printable(line[start:min(end, last)])))
     gutter = f"{span.line} | "
     pad = " " * (len(gutter) - 2) + "| "
     caret = " " * len(prefix) + "^" + "~" * (width - 1)
-    return [gutter + text, pad + paint(caret, "32;1")]
+    return [gutter + lead + printable(line[first:last]) + tail, pad + paint(caret, "32;1")]
+
+
+def _window(length: int, start: int) -> tuple[int, int]:
+    """The part of a line of `length` characters to show: all of it, or `EXCERPT` characters
+    with the column `start` in their first third."""
+    if length <= EXCERPT:
+        return 0, length
+    first = max(0, min(start - EXCERPT // 3, length - EXCERPT))
+    return first, first + EXCERPT
 
 
 def _plural(n: int, word: str) -> str:

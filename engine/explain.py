@@ -9,7 +9,10 @@ Sits on `model` (it only asks questions of the model) and produces `proof` value
 - the default proof is the one of least height, then fewest nodes, then the first rule and the
   least bindings in the order of values, so the same input always gives the same proof. Inside
   a recursive stratum, height is measured by rank.
-Refutations are built by `refute`.
+Refutations are built by `refute`. Bounds (`Limits`) never raise: a sub-proof beyond the depth,
+the node budget or the time budget is a `Cut`, and the explanation says in `partial` which bound
+was reached. The search for the best proof uses an explicit stack, not Python recursion, so a
+chain of any length is explained without exhausting the stack.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from .kb import KnowledgeBase
+from .limits import MAX_DEPTH, Deadline, Interrupted, OutOfTime
 from .plan import plan_query
 from .proof import Absent, Cut, Derived, Explanation, Given, Proof, Test
 from .syntax import Atom, Comparison, Constant, Negation, Query, Variable, substitute_literal
@@ -25,13 +29,17 @@ from .values import from_key, sort_key
 
 @frozen
 class Limits:
-    """Bounds on an explanation: proof depth, answers explained, alternatives, candidates."""
+    """Bounds on an explanation: proof depth (at most `MAX_DEPTH`), answers explained,
+    alternatives, candidates, refutation depth, proof nodes built and seconds spent (None:
+    no time budget). A bound reached cuts the explanation there and marks it partial."""
 
     depth: int = 40
     answers: int = 20
     alternatives: int = 10
     candidates: int = 20
     refutation_depth: int = 6
+    nodes: int = 5000
+    seconds: float | None = None
 
 
 class Explainer:
@@ -42,6 +50,10 @@ class Explainer:
         self.model = kb.model
         self.checked = kb.checked
         self.limits = limits
+        self.deadline = Deadline.after(limits.seconds)
+        self.depth = min(limits.depth, MAX_DEPTH)
+        self.built = 0  # proof nodes built, against `limits.nodes`
+        self.reasons: dict[str, None] = {}  # why the explanation is partial, in order found
         self._choices: dict[tuple, tuple | None] = {}
 
     # -- entry point -------------------------------------------------------------------------
@@ -49,16 +61,48 @@ class Explainer:
         """A proof of each answer of `goal` (up to the limit), or the refutation of `goal`."""
         from .refute import Refuter
 
-        answer = self.kb.ask(Query((goal,)))
+        answer = self.kb.ask(Query((goal,)), timeout=self.deadline.remaining())
         proofs = []
+        if len(answer.rows) > self.limits.answers:
+            self.reasons[f"only the first {self.limits.answers} of {len(answer.rows)} answers "
+                         "are explained"] = None
         for row in answer.rows[: self.limits.answers]:
             binding = dict(zip(answer.variables, row))
             ground = substitute_literal(goal, binding)
             proofs.append(self.proof(ground))
         if proofs:
-            return Explanation(goal, self.kb.as_of, tuple(proofs))
+            return Explanation(goal, self.kb.as_of, tuple(proofs), partial=self.partial())
         refutation = Refuter(self).refute(goal)
-        return Explanation(goal, self.kb.as_of, (), refutation, self._see_also(goal))
+        see_also = self._see_also(goal)
+        return Explanation(goal, self.kb.as_of, (), refutation, see_also, self.partial())
+
+    # -- bounds ------------------------------------------------------------------------------
+    def cut(self, atom: Atom, reason: str) -> Cut:
+        """A `Cut` for `atom`, its reason recorded for `partial`."""
+        self.reasons[reason] = None
+        return Cut(atom, reason)
+
+    def partial(self) -> str | None:
+        """Every bound reached so far, or None when the explanation is complete."""
+        return "; ".join(self.reasons) or None
+
+    def ask(self, query: Query):
+        """`kb.ask` within the time budget (`OutOfTime` when it runs out)."""
+        try:
+            return self.kb.ask(query, timeout=self.deadline.remaining())
+        except Interrupted:
+            if self.deadline.expired:
+                raise OutOfTime from None
+            raise  # Ctrl-C: the whole explanation stops
+
+    def ask_model(self, plan, free: tuple[str, ...]) -> frozenset:
+        """`model.ask` within the time budget (`OutOfTime` when it runs out)."""
+        try:
+            return self.model.ask(plan, free, self.deadline.remaining())
+        except Interrupted:
+            if self.deadline.expired:
+                raise OutOfTime from None
+            raise
 
     def _see_also(self, goal: Atom) -> tuple[Proof, ...]:
         """Proofs of the related goal a predicate's `see` field names (for a refuted goal)."""
@@ -71,22 +115,34 @@ class Explainer:
             return ()
         related = parse_query(see.text, "<see>").body[0]
         related = substitute_literal(related, {p: t.value for p, t in zip(decl.params, goal.args)})
-        answer = self.kb.ask(Query((related,)))
+        try:
+            answer = self.ask(Query((related,)))
+        except OutOfTime:
+            self.reasons[self.deadline.reason] = None
+            return ()
         proofs = []
         for row in answer.rows[: self.limits.alternatives]:
             proofs.append(self.proof(substitute_literal(related, dict(zip(answer.variables, row)))))
         return tuple(proofs)
 
     def proof(self, atom: Atom, depth: int = 0) -> Proof:
-        """The default proof of a ground atom that holds."""
-        choice = self._choose(atom)
+        """The default proof of a ground atom that holds (a `Cut` once the time is out)."""
+        try:
+            choice = self._choose(atom)
+        except OutOfTime:
+            return self.cut(atom, self.deadline.reason)
         if choice is None:
             raise ValueError(f"`{atom}` does not hold")
         return self._build(atom, choice, depth)
 
     def alternatives(self, atom: Atom) -> tuple[Proof, ...]:
         """Every way to derive `atom` at the top level (each with default sub-proofs), best first."""
-        options = sorted(self._options(atom), key=lambda c: c[:3])
+        try:
+            options = sorted(self._search(self._options(atom)), key=lambda c: c[:3])
+        except OutOfTime:
+            return (self.cut(atom, self.deadline.reason),)
+        if len(options) > self.limits.alternatives:
+            self.reasons[f"only {self.limits.alternatives} of {len(options)} ways are shown"] = None
         return tuple(self._build(atom, c, 0) for c in options[: self.limits.alternatives])
 
     # -- choosing ----------------------------------------------------------------------------
@@ -94,12 +150,47 @@ class Explainer:
         """(height, nodes, order, rule, binding) of the best derivation, memoised; None if none."""
         key = (atom.key, _row(atom))
         if key not in self._choices:
-            self._choices[key] = None  # well-founded choices never come back here
-            options = self._options(atom)
-            self._choices[key] = min(options, key=lambda c: c[:3]) if options else None
+            self._search(self._choosing(atom), key)
         return self._choices[key]
 
-    def _options(self, atom: Atom) -> list[tuple]:
+    def _choosing(self, atom: Atom):
+        """Chooses the best derivation of `atom` into the memo; a generator for `_search`."""
+        key = (atom.key, _row(atom))
+        self._choices[key] = None  # well-founded choices never come back here
+        options = yield from self._options(atom)
+        self._choices[key] = min(options, key=lambda c: c[:3]) if options else None
+
+    def _search(self, root, root_key=None):
+        """Runs a generator of `_options` or `_choosing` to its end and returns its value. Each
+        premise it yields is chosen first, on an explicit stack (no Python recursion, however
+        deep the derivations go), and its choice sent back."""
+        stack, reply = [(root, root_key)], None
+        try:
+            while True:
+                try:
+                    premise = stack[-1][0].send(reply)
+                except StopIteration as done:
+                    _, key = stack.pop()
+                    if not stack:
+                        return done.value
+                    reply = self._choices[key]
+                    continue
+                key = (premise.key, _row(premise))
+                if key in self._choices:
+                    reply = self._choices[key]
+                else:
+                    stack.append((self._choosing(premise), key))
+                    reply = None
+        except BaseException:
+            for _, key in stack:  # choices left half-made are forgotten, not taken as "none"
+                if key is not None:
+                    self._choices.pop(key, None)
+            raise
+
+    def _options(self, atom: Atom):
+        """Every derivation of `atom`, measured; a generator for `_search`."""
+        if self.deadline.expired:
+            raise OutOfTime
         key, row = atom.key, _row(atom)
         if self.model.store.holds(key, row):
             return [(0, 1, (-1,), None, None)]
@@ -107,7 +198,7 @@ class Explainer:
         info = self.checked.predicates.get(key)
         for index, rule in enumerate(info.rules if info else ()):
             for binding in self.instances(rule, atom):
-                option = self._measure(atom, index, rule, binding)
+                option = yield from self._measure(atom, index, rule, binding)
                 if option is not None:
                     options.append(option)
         return options
@@ -124,7 +215,7 @@ class Explainer:
             return []
         plan, mapping = planned
         free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
-        rows = sorted(self.model.ask(plan, free))
+        rows = sorted(self.ask_model(plan, free))
         column = {v: i for i, v in enumerate(free)}
         found = []
         for row in rows:
@@ -135,6 +226,7 @@ class Explainer:
         return found
 
     def _measure(self, atom, index, rule, binding):
+        """The option of one derivation, or None; a generator: yields the premises to choose."""
         rank = self.model.rank(atom.key, _row(atom))
         heights, nodes = [0], 1
         for literal in rule.body:
@@ -150,7 +242,7 @@ class Explainer:
                 heights.append(premise_rank)
                 nodes += premise_rank + 1
                 continue
-            choice = self._choose(premise)
+            choice = yield premise
             if choice is None:
                 return None
             heights.append(choice[0])
@@ -168,17 +260,32 @@ class Explainer:
             return atom
         args = tuple(Variable(f"_{i}") if isinstance(t, Variable) else t for i, t in enumerate(atom.args))
         atom = Atom(atom.predicate, args, atom.span)
-        answer = self.kb.ask(Query((atom,)))
+        answer = self.ask(Query((atom,)))
         binding = dict(zip(answer.variables, answer.rows[0]))
         return substitute_literal(atom, binding)
 
     # -- building ----------------------------------------------------------------------------
     def _build(self, atom: Atom, choice, depth: int) -> Proof:
         height, nodes, _, rule, binding = choice
+        if self.built >= self.limits.nodes:
+            return self.cut(atom, f"node limit {self.limits.nodes} reached")
+        self.built += 1
         if rule is None:
             return Given(atom, self.model.store.statements(atom.key, _row(atom)))
-        if depth >= self.limits.depth:
-            return Cut(atom, f"depth limit {self.limits.depth} reached")
+        if depth >= self.depth:
+            return self.cut(atom, f"depth limit {self.depth} reached")
+        try:
+            premises = self._premises(atom, rule, binding, depth)
+        except OutOfTime:
+            return self.cut(atom, self.deadline.reason)
+        shown = tuple(sorted(binding.items()))
+        real_height = 1 + max((p.height if isinstance(p, Derived) else 0) for p in premises)
+        real_nodes = 1 + sum(p.nodes if isinstance(p, Derived) else 1 for p in premises)
+        return Derived(atom, rule, shown, tuple(premises), real_height, real_nodes)
+
+    def _premises(self, atom: Atom, rule, binding, depth: int) -> list[Proof]:
+        if self.deadline.expired:
+            raise OutOfTime
         premises = []
         for literal in rule.body:
             premise = substitute_literal(literal, binding)
@@ -189,10 +296,7 @@ class Explainer:
             else:
                 premise = self._ground_anonymous(premise)
                 premises.append(self._premise(atom, premise, depth + 1))
-        shown = tuple(sorted(binding.items()))
-        real_height = 1 + max((p.height if isinstance(p, Derived) else 0) for p in premises)
-        real_nodes = 1 + sum(p.nodes if isinstance(p, Derived) else 1 for p in premises)
-        return Derived(atom, rule, shown, tuple(premises), real_height, real_nodes)
+        return premises
 
     def _premise(self, conclusion: Atom, premise: Atom, depth: int) -> Proof:
         if self._same_stratum(conclusion, premise):

@@ -13,10 +13,11 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from .checks import CheckedProgram, check, check_fact, check_query
 from .diagnostics import AllegianceError, LoadError, QueryError, error
+from .limits import Deadline, Interrupted, answer_limit, check_count
 from .model import Model
 from .parse import parse_fact, parse_program, parse_query
 from .plan import plan_query
@@ -34,6 +35,7 @@ class Answer:
     rows: tuple[tuple[Value, ...], ...]
     as_of: datetime.date
     resolutions: tuple[tuple[str, Value], ...] = ()
+    partial: str | None = None  # why only some of the answers are listed (a limit was reached)
 
     @property
     def holds(self) -> bool:
@@ -93,25 +95,40 @@ class KnowledgeBase:
         with self._lock:
             self.store.set_day(day)
 
-    def ask(self, query: str | Query, as_of: datetime.date | None = None, timeout=None) -> Answer:
-        """The answers to `query` (text or Query), as of `as_of` or the current day."""
+    def ask(self, query: str | Query, as_of: datetime.date | None = None, timeout=None,
+            limit: int | None = None) -> Answer:
+        """The answers to `query` (text or Query), as of `as_of` or the current day.
+
+        `limit` keeps the first answers only (`partial` says so); after `timeout` seconds the
+        evaluation stops with `Interrupted`, and the knowledge base keeps working as before."""
+        if limit is not None:
+            check_count(limit, "answers")
+        deadline = Deadline.after(timeout)
         with self._lock:
             if as_of is not None:
                 self.store.set_day(as_of)
-            key = (query, self.store.day, self.store.generation)
-            cached = self._answers.get(key)
-            if cached is not None:
-                return cached
-            text = query
-            if isinstance(query, str):
-                query = parse_query(query)
-            query, resolutions = resolve_aliases(query, self.aliases())
-            check_query(query, self.checked, self.store.keys())
-            answer = self._answer(query, resolutions, timeout)
-            if len(self._answers) >= ANSWER_CACHE:
-                self._answers.clear()
-            self._answers[(text, self.store.day, self.store.generation)] = answer
+            answer = self._answers.get((query, self.store.day, self.store.generation))
+            if answer is None:
+                answer = self._evaluate(query, deadline)
+            if limit is not None and len(answer.rows) > limit:
+                reason = answer_limit(limit, len(answer.rows))
+                answer = evolve(answer, rows=answer.rows[:limit], partial=reason)
             return answer
+
+    def _evaluate(self, text: str | Query, deadline: Deadline) -> Answer:
+        query = parse_query(text) if isinstance(text, str) else text
+        query, resolutions = resolve_aliases(query, self.aliases())
+        check_query(query, self.checked, self.store.keys())
+        try:
+            answer = self._answer(query, resolutions, deadline.remaining())
+        except Interrupted as exc:
+            if deadline.expired:
+                raise Interrupted(deadline.reached()) from exc
+            raise
+        if len(self._answers) >= ANSWER_CACHE:
+            self._answers.clear()
+        self._answers[(text, self.store.day, self.store.generation)] = answer
+        return answer
 
     def _answer(self, query: Query, resolutions, timeout) -> Answer:
         planned = plan_query(query.body)
@@ -216,16 +233,27 @@ def expand_paths(paths: Iterable[str | Path], diagnostics: list) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.dl") if p.is_file())
-            if not found:
-                diagnostics.append(error(f"no `.dl` files in folder `{path}`", None, "io"))
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
-        else:
-            diagnostics.append(error(f"no such file or folder: `{path}`", None, "io"))
+        try:
+            files.extend(_files_at(path, diagnostics))
+        except (OSError, ValueError) as exc:  # a name too long, a folder not readable, a NUL
+            diagnostics.append(error(f"cannot read `{path}`: {_reason(exc)}", None, "io"))
     return files
+
+
+def _files_at(path: Path, diagnostics: list) -> list[Path]:
+    """The file `path`, or the `.dl` files under the folder `path`; a diagnostic otherwise."""
+    if path.is_dir():
+        found = sorted(p for p in path.rglob("*.dl") if p.is_file())
+        if not found:
+            diagnostics.append(error(f"no `.dl` files in folder `{path}`", None, "io"))
+        return found
+    if path.is_file():
+        return [path]
+    if path.exists():  # a device, a pipe or a socket: reading it could block or never end
+        diagnostics.append(error(f"`{path}` is not a regular file", None, "io"))
+    else:
+        diagnostics.append(error(f"no such file or folder: `{path}`", None, "io"))
+    return []
 
 
 def resolve_aliases(query: Query, aliases: dict[str, tuple[Value, ...]]):

@@ -5,8 +5,9 @@ its position (1-based line, columns with the end excluded, the whole line); ever
 positioned `syntax` diagnostic. `tokenize_lenient` never raises: it keeps comments and turns each
 bad piece of text into an `error` token, for highlighters. Only `\\n` ends a line.
 
-Words are classified where they stand: `not` is a keyword before a predicate name, `source` and
-`predicate` at the start of a statement before a name, `from` and `to` after a fact's atom.
+Words are classified where they stand: `not` is a keyword before a predicate name, `source`,
+`predicate` and `property` at the start of a statement before a name, `from` and `to` after a
+fact's atom. `/` is punctuation, found only in the `name/arity` of a `property` directive.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ KINDS = ("ident", "keyword", "variable", "string", "integer", "date", "punct", "
 MAX_DIGITS = 4300  # CPython's default limit for int <-> str conversions
 MAX_ERRORS = 50
 ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
-PUNCT = (":-", "!=", "<=", ">=", "(", ")", ",", ".", "?", ":", "{", "}", "@", "=", "<", ">")
+PUNCT = (":-", "!=", "<=", ">=", "(", ")", ",", ".", "?", ":", "{", "}", "@", "=", "<", ">", "/")
 _RULE = "a rule is written `head :- body.`"
 _NOT = "negation is written `not`, as in `not p(X)`"
 _NE = "inequality is written `!=`"
@@ -33,14 +34,14 @@ TYPOS = {  # operators of other languages, and how this one writes them
     ":=": _RULE, "<-": _RULE, "==": "equality is written `=`", "=<": "write `<=`",
     "=>": "write `>=`", "<>": _NE, "\\=": _NE, "\\+": _NOT, "~": _NOT, "!": f"{_NOT}; {_NE}",
     "&&": "literals are joined by `,`", "&": "literals are joined by `,`", "||": _OR, "|": _OR,
-    ";": _OR,
+    ";": _OR, "//": "a comment starts with `%`",
 }
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _WORD = re.compile(r"\w+")
 _IDENT = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _VARIABLE = re.compile(r"[A-Z_][A-Za-z0-9_]*\Z")
 _NUMBER = re.compile(r"-?[0-9]+(?:-[0-9]+)*(?:\.[0-9]+)?\w*")
-_BAD = re.compile(r"[^\w \t\r\n\f\v%\"'\-:!<>=(),.?{}@\\~&|;]+")
+_BAD = re.compile(r"[^\w \t\r\n\f\v%\"'\-:!<>=(),.?{}@\\~&|;/]+")
 _HEX = re.compile(r"\{([0-9A-Fa-f]{1,6})\}")
 _PLAIN = re.compile(r'[^"\\]*')
 
@@ -284,7 +285,7 @@ def _is_keyword(words: list[Token], i: int, marked: set[int]) -> bool:
     after = words[i + 1 : i + 3]
     if text == "not":
         return _names(after)
-    if text in ("source", "predicate"):
+    if text in ("source", "predicate", "property"):
         return (prev is None or prev.text in (".", "?") and prev.kind == "punct") and _names(after)
     if text in ("from", "to") and prev is not None and i - 1 not in marked:
         follows = prev.kind in ("ident", "date", "integer") or prev.text == ")"

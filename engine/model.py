@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import time
 
-from .backend import Backend
+from .backend import Backend, Interrupted
 from .checks import CheckedProgram
-from .fixpoint import Relation, evaluate_component
+from .fixpoint import DeadlineExceeded, Relation, evaluate_component
 from .plan import PlanAtom, PlanLiteral, PlanRule, plan_rule
 from .store import FactStore
 
@@ -183,7 +183,10 @@ class Model:
         deadline = None if timeout is None else time.monotonic() + timeout
         for key in keys:
             self.ensure_served(key)
-        self.prepare(keys, deadline)
+        try:
+            self.prepare(keys, deadline)
+        except DeadlineExceeded:  # one exception for every stop, whichever evaluator stopped
+            raise Interrupted() from None
         remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
         rows = self._lookup(body[0], variables) if self._served_in_python(body) else (
             self.backend.ask(body, variables, remaining) if body else {()})

@@ -16,8 +16,11 @@ from typing import NoReturn
 from .diagnostics import ParseError, Span, error
 from .lexer import MAX_ERRORS, Token, capped, describe, scan, string_value
 from .lexer import tokenize, tokenize_lenient  # noqa: F401  (part of the parsing surface)
-from .syntax import (COMPARISONS, Atom, Comparison, Constant, Fact, Literal, Negation,
-                     PredicateDecl, Program, Query, Rule, SourceDecl, Statement, Term, Variable)
+from .parse_decls import DATE_HINT as _DATE_HINT
+from .parse_decls import DeclarationGrammar
+from .parse_decls import join as _join
+from .syntax import (COMPARISONS, Atom, Comparison, Constant, Fact, Literal, Negation, Program,
+                     Query, Rule, Statement, Term, Variable)
 from .values import Date, Integer, String, Symbol, Value
 
 _DOT_HINT = "did you forget the `.` that ends the statement?"
@@ -27,8 +30,6 @@ _LITERAL = " after a literal"
 _TERMS = ("ident", "string", "integer", "date")
 _CONSTANTS = {"ident": Symbol, "string": lambda text: String(string_value(text)),
               "integer": lambda text: Integer(int(text))}
-_DATE_HINT = "a date is written YYYY, YYYY-MM or YYYY-MM-DD"
-_TEXT_HINT = 'text is written in double quotes, as in `"GLORIA Center"`'
 _CLOSE = "close the arguments with `)`"
 _HINTS = {  # (where, the token found or its kind) → the likely fix
     ("atom", "not"): "only rules and queries may use `not`; a fact states what holds",
@@ -53,7 +54,8 @@ def parse_query(text: str, file: str = "<query>") -> Query:
 
 
 def parse_statement(text: str, file: str = "<input>") -> Statement:
-    """One fact, rule or declaration (the final `.` may be left out); ParseError otherwise."""
+    """One fact, rule, declaration or directive (the final `.` may be left out); ParseError
+    otherwise."""
     return _parse_one(text, file, _Parser.statement)
 
 
@@ -82,7 +84,7 @@ class _Stop(Exception):
     """Abandons the statement being read; `args[0]`: skip to its `.` (else resume at once)."""
 
 
-class _Parser:
+class _Parser(DeclarationGrammar):
     """The tokens of one text, a position among them and the diagnostics found so far."""
 
     def __init__(self, text: str, file: str, final_optional: bool = False):
@@ -155,7 +157,7 @@ class _Parser:
 
     def statement(self) -> Statement:
         self.start, self.column = self.pos, self.token.span.col
-        if self.at("source", "keyword") or self.at("predicate", "keyword"):
+        if any(self.at(word, "keyword") for word in ("source", "predicate", "property")):
             return self.declaration()
         head = self.atom("a fact, a rule or a declaration")
         return self.rule(head) if self.at(":-") else self.fact(head, "`.` or `:-`")
@@ -189,16 +191,6 @@ class _Parser:
         annotated = self.at("from", "keyword") or self.at("to", "keyword") or self.at("@")
         hint = "validity dates and sources annotate facts, not rules" if annotated else None
         return Rule(head, body, _join(head.span, self.end("`,` or `.`", " after a literal", hint)))
-
-    def declaration(self) -> SourceDecl | PredicateDecl:
-        keyword = self.advance()
-        name = self.name(f"a name after `{keyword.text}`")
-        params = self.params() if keyword.text == "predicate" and self.at("(") else ()
-        fields = self.fields() if self.at("{") else ()
-        end = self.end("`.`" if fields else "`{` or `.`", f" after {keyword.text} `{name}`")
-        if keyword.text == "source":
-            return SourceDecl(name, fields, _join(keyword.span, end))
-        return PredicateDecl(name, params, fields, _join(keyword.span, end))
 
     def end(self, expected: str, after: str, hint: str | None = None) -> Span:
         """The span of the `.` ending the statement (of its last token if it may be left out)."""
@@ -299,48 +291,6 @@ class _Parser:
         op = self.advance().text
         right = self.term("a term", f" after `{op}`")
         return Comparison(op, left, right, _join(token.span, self.previous()))
-
-    def params(self) -> tuple[str, ...]:
-        tokens = self.listed(")", self.param, "a parameter", "write a predicate without arguments "
-                             "as `predicate raining {…}.`")
-        for i, token in enumerate(tokens):
-            if token.text in (t.text for t in tokens[:i]):
-                self.report(f"parameter `{token.text}` is named twice", token.span)
-        return tuple(t.text for t in tokens)
-
-    def param(self, what: str, after: str) -> Token:
-        token = self.token
-        if token.kind not in ("variable", "ident"):
-            self.fail(what, after)
-        if token.kind == "ident":
-            self.report(f"parameter `{token.text}` must be named like a variable", token.span,
-                        f"write `{token.text[0].upper()}{token.text[1:]}`")
-        elif token.text == "_":
-            self.report("a parameter needs a name: `_` is anonymous", token.span)
-        return self.advance()
-
-    def fields(self) -> tuple[tuple[str, Value], ...]:
-        fields: dict[str, Value] = {}
-        for key, value in self.listed("}", self.field, "a field"):
-            if key.text in fields:
-                self.report(f"field `{key.text}` is given twice", key.span)
-            fields.setdefault(key.text, value)
-        return tuple(fields.items())
-
-    def field(self, what: str, after: str) -> tuple[Token, Value | None]:
-        if self.token.kind != "ident":
-            self.fail("a field name", after)
-        key = self.advance()
-        if not self.take(":"):
-            self.fail("`:`", f" after field name `{key.text}`")
-        return key, self.value(("string", "date"), True, "a string or a date",
-                               f" as the value of `{key.text}`", _TEXT_HINT)
-
-
-def _join(first: Span, last: Span) -> Span:
-    """The span from `first` to `last`, cut at the end of `first`'s line."""
-    end = last.end_col if last.line == first.line else len(first.text) + 1
-    return Span(first.file, first.line, first.col, max(end, first.col), first.text)
 
 
 def _hint(where: str, token: Token) -> str | None:

@@ -8,8 +8,9 @@ a body and a query a literal for their text to parse.
 
 from __future__ import annotations
 
-from .syntax import (Atom, Comparison, Constant, Fact, Literal, Negation, PredicateDecl, Program,
-                     Query, Rule, SourceDecl, Statement, Term, Variable)
+from .syntax import (Atom, Comparison, Constant, Fact, Literal, Negation, PredicateDecl,
+                     PredicateRef, Program, PropertyDecl, Query, Rule, SourceDecl, Statement, Term,
+                     Variable)
 from .values import String, Value, quote
 
 
@@ -29,6 +30,8 @@ def format_statement(statement: Statement) -> str:
     if isinstance(statement, PredicateDecl):
         params = f"({', '.join(statement.params)})" if statement.params else ""
         return f"predicate {statement.name}{params}{_fields(statement.fields)}."
+    if isinstance(statement, PropertyDecl):
+        return format_property(statement)
     raise TypeError(f"not a statement: {statement!r}")
 
 
@@ -46,6 +49,12 @@ def format_fact(fact: Fact) -> str:
 def format_rule(rule: Rule) -> str:
     """`head :- literal, ... .`"""
     return f"{format_atom(rule.head)} :- {_literals(rule.body)}."
+
+
+def format_property(decl: PropertyDecl) -> str:
+    """`property kind(name/arity, constant, ...) {field: value}.`"""
+    args = ", ".join(str(a) if isinstance(a, PredicateRef) else format_term(a) for a in decl.args)
+    return f"property {decl.kind}({args}){_fields(decl.fields)}."
 
 
 def format_query(query: Query) -> str:

@@ -124,13 +124,15 @@ class Refutation:
 
 @frozen
 class Explanation:
-    """The answer to `why goal`: a proof for each answer, or a refutation."""
+    """The answer to `why goal`: a proof for each answer, or a refutation. `partial` names the
+    bounds reached (the explanation is then cut there, see `explain.Limits`), else None."""
 
     goal: Atom
     as_of: datetime.date
     proofs: tuple[Proof, ...] = ()
     refutation: Refutation | None = None
     see_also: tuple[Proof, ...] = ()
+    partial: str | None = None
 
     @property
     def holds(self) -> bool:

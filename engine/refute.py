@@ -7,13 +7,15 @@ Sits beside `explain`. For a goal that does not hold, each rule whose head match
 - otherwise every candidate binding (each satisfies all positive literals) with every comparison
   that fails (`FailedTest`) and every negated literal whose atom is derivable (`Present`, with
   its proofs).
-A goal that would need itself is reported as `Circular`; bounds give `Cut`.
+A goal that would need itself is reported as `Circular`; bounds give `Cut` (the refutation of a
+goal whose time budget ran out is a `Cut` as a whole).
 """
 
 from __future__ import annotations
 
 import itertools
 
+from .limits import OutOfTime
 from .plan import plan_query
 from .proof import Attempt, Circular, Cut, FailedTest, Missing, Present, Refutation, Test
 from .syntax import Atom, Comparison, Constant, Negation, Query, Variable, substitute_literal
@@ -38,14 +40,19 @@ class Refuter:
             if _canonical(earlier) == canonical:
                 return Circular(stack[i:] + (goal,))
         if len(stack) >= self.limits.refutation_depth:
-            return Cut(goal, f"refutation depth limit {self.limits.refutation_depth} reached")
+            return self.explainer.cut(goal, f"refutation depth limit {self.limits.refutation_depth} reached")
         stack = stack + (goal,)
         info = self.kb.checked.predicates.get(goal.key)
-        attempts = tuple(
-            attempt
-            for rule in (info.rules if info else ())
-            if (attempt := self._attempt(rule, goal, stack)) is not None
-        )
+        try:
+            if self.explainer.deadline.expired:
+                raise OutOfTime
+            attempts = tuple(
+                attempt
+                for rule in (info.rules if info else ())
+                if (attempt := self._attempt(rule, goal, stack)) is not None
+            )
+        except OutOfTime:
+            return self.explainer.cut(goal, self.explainer.deadline.reason)
         return Refutation(goal, attempts, self._stated_elsewhere(goal))
 
     def _stated_elsewhere(self, goal: Atom):
@@ -68,6 +75,8 @@ class Refuter:
         candidates = self._candidates(positives)
         limit = self.limits.candidates
         blocks = []
+        if len(candidates) > limit:
+            self.explainer.reasons[f"candidate limit {limit} reached"] = None
         for binding in candidates[:limit]:
             blocks.extend(self._blocked(body, binding))
         return Attempt(rule.original, shown, tuple(blocks), len(candidates), min(limit, len(candidates)))
@@ -102,7 +111,7 @@ class Refuter:
         if planned is None:
             return False
         plan, _ = planned
-        return bool(self.model.ask(plan, ()))
+        return bool(self.explainer.ask_model(plan, ()))
 
     def _candidates(self, positives) -> list[dict]:
         """Every binding of the named variables that satisfies all positive literals."""
@@ -113,7 +122,7 @@ class Refuter:
         free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
         column = {v: i for i, v in enumerate(free)}
         found = []
-        for row in sorted(self.model.ask(plan, free)):
+        for row in sorted(self.explainer.ask_model(plan, free)):
             found.append({n: from_key(row[column[t]] if isinstance(t, str) else t) for n, t in mapping.items()})
         return found or [{}]
 
@@ -134,12 +143,12 @@ class Refuter:
         return blocks
 
     def _derivable(self, atom: Atom) -> bool:
-        return self.kb.ask(Query((_named(atom),))).holds
+        return self.explainer.ask(Query((_named(atom),))).holds
 
     def _proofs(self, atom: Atom):
         if atom.is_ground:
             return self.explainer.alternatives(atom)
-        answer = self.kb.ask(Query((_named(atom),)))
+        answer = self.explainer.ask(Query((_named(atom),)))
         binding = dict(zip(answer.variables, answer.rows[0]))
         return self.explainer.alternatives(substitute_literal(_named(atom), binding))
 

@@ -7,6 +7,7 @@ re-pasteable (values in source syntax); JSON follows the versioned schema in `do
 from __future__ import annotations
 
 import json
+import re
 
 from .kb import Answer
 from .printer import format_query
@@ -16,7 +17,8 @@ SCHEMA_VERSION = 1
 
 
 def answer_text(answer: Answer, limit: int | None = None) -> str:
-    """Bindings one per line (`X = a, Y = b.`), then `N answers.`, `yes.` or `no.`."""
+    """Bindings one per line (`X = a, Y = b.`), then `N answers.`, `yes.` or `no.`; when a
+    limit cut the answer, `partial: ...` says so instead of the count."""
     lines = [f"% {name} is {value}" for name, value in answer.resolutions]
     if not answer.variables:
         return "\n".join(lines + ["yes." if answer.holds else "no."])
@@ -26,6 +28,8 @@ def answer_text(answer: Answer, limit: int | None = None) -> str:
     total = len(answer.rows)
     if not total:
         lines.append("no.")
+    elif answer.partial:
+        lines.append(f"partial: {answer.partial}.")
     elif len(shown) < total:
         lines.append(f"{len(shown)} of {total} answers shown.")
     else:
@@ -47,8 +51,9 @@ def value_json(value: Value) -> dict:
 
 
 def answer_json(answer: Answer) -> dict:
-    """The answer as a JSON-ready dict (schema `allegiance/answer`, version 1)."""
-    return {
+    """The answer as a JSON-ready dict (schema `allegiance/answer`, version 1); `partial` only
+    when a limit cut it."""
+    document = {
         "schema": "allegiance/answer",
         "version": SCHEMA_VERSION,
         "query": format_query(answer.query),
@@ -60,8 +65,16 @@ def answer_json(answer: Answer) -> dict:
         ],
         "resolutions": {name: value_json(v) for name, v in answer.resolutions},
     }
+    if answer.partial:
+        document["partial"] = answer.partial
+    return document
+
+
+_HIDDEN_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def dumps(document: dict) -> str:
-    """JSON text, stable key order, Unicode kept readable."""
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False)
+    """JSON text, stable key order, Unicode kept readable, but every character that a terminal
+    would act on or that reorders text escaped as `\\uXXXX` (JSON escapes the rest of them)."""
+    text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False)
+    return _HIDDEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -3,7 +3,8 @@
 Sits at the end of the pipeline; reads an `assessment.Assessment` and a `Vocabulary`. The page
 holds the key conclusions at a glance, the picture of the relations between the groups (inline
 SVG from `render_svg`), every report with its verdict and explanation, the conclusions about each
-pair of alleged allies, and the sources. Explanations are collapsible trees (`<details>`), built
+pair of alleged allies, the competing hypotheses about each pair and what hangs on each source
+(`render_whatif_html`), and the sources. Explanations are collapsible trees (`<details>`), built
 from `render_outline`. Guarantees:
 - no external resource of any kind: the style is inline, there is no script, image, font or
   frame, and a Content-Security-Policy forbids loading anything; the only links to the outside
@@ -19,6 +20,7 @@ from html import escape
 from .assessment import ALLIANCE, CREDIBILITY, FEASIBILITY, LOCAL, RIFT, Assessment, Conclusion
 from .render_outline import CUT, FAILS, HOLDS, Line, explanation_outline
 from .render_svg import relations_svg
+from .render_whatif_html import whatif_contents, whatif_html
 from .render_text import summary
 from .sentences import Vocabulary
 from .syntax import SourceDecl
@@ -46,6 +48,7 @@ details.full > summary { color: #0b57d0; margin: .4rem 0; }
 .rule { margin-left: 1.2rem; } .num { color: #57606a; font-size: .8em; }
 figure { margin: 0; overflow-x: auto; } figure svg { max-width: 100%; height: auto; }
 ol.sources li { margin: .3rem 0; } :target { background: #fff8c5; }
+table.ach td { text-align: center; } .rating-I a { color: #cf222e; font-weight: bold; } .rating-C a { color: #1a7f37; }
 @media print { details { display: block; } }
 """
 TITLES = {CREDIBILITY: "Credibility", ALLIANCE: "General alliance", RIFT: "Ideological rift",
@@ -69,7 +72,8 @@ def report_html(assessment: Assessment, vocab: Vocabulary) -> str:
         "knowledge base from its stated facts; open an explanation to follow it down to the facts "
         "and their sources.</p>", "</header>",
         *page.contents(), *page.summary(), *page.relations(), *page.reports(),
-        *[line for pair in assessment.pairs for line in page.pair(pair)], *page.sources(),
+        *[line for pair in assessment.pairs for line in page.pair(pair)],
+        *whatif_html(assessment.whatif, vocab, page.source_ids), *page.sources(),
         "</body>", "</html>", ""]
     return "\n".join(parts)
 
@@ -84,7 +88,7 @@ class _Page:
         items = [("summary", "Key conclusions"), ("relations", "Relations between the groups"),
                  ("reports", "The reports")]
         items += [(f"pair-{i}", self._pair_title(p)) for i, p in enumerate(self.assessment.pairs, 1)]
-        items.append(("sources", "Sources"))
+        items += whatif_contents(self.assessment.whatif) + [("sources", "Sources")]
         links = "".join(f'<li><a href="#{a}">{escape(t)}</a></li>' for a, t in items)
         return ['<nav aria-label="contents"><ul>' + links + "</ul></nav>"]
 
@@ -213,6 +217,12 @@ class _Page:
 
     def _pair_title(self, pair) -> str:
         return f"{self.vocab.name(pair.group)} and {self.vocab.name(pair.other)}"
+
+
+def explanation_html(expl, vocab: Vocabulary, anchor: str, source_ids: set) -> list[str]:
+    """An explanation as a collapsible tree (its first level open), its numbered steps anchored
+    at `goal-{anchor}-step-N` and its citations linked to the sources' entries in `source_ids`."""
+    return _Page(None, vocab, {}, source_ids)._tree(explanation_outline(expl, vocab), anchor, 1)
 
 
 def question(conclusion: Conclusion, vocab: Vocabulary) -> str:

@@ -31,6 +31,8 @@ def explanation_json(expl: Explanation, vocab: Vocabulary) -> dict:
         doc["refutation"] = node_json(expl.refutation, vocab)
         doc["reasons"] = summary(expl, vocab)
         doc["see_also"] = [node_json(p, vocab) for p in expl.see_also]
+    if expl.partial:
+        doc["partial"] = expl.partial
     return doc
 
 

@@ -3,9 +3,10 @@
 Sits at the end of the pipeline beside `render_html`, and shows the same assessment: the key
 conclusions, the relations between the groups (as a table, since Markdown has no picture of its
 own), every report with its verdict and explanation, the conclusions about each pair of alleged
-allies, and the sources. Explanations are nested lists built from `render_outline`; every given
-fact links to its sources' entries (`#source-ID`). Every text of the knowledge base is escaped,
-so no name or sentence can open a link, an emphasis or a table cell. Deterministic.
+allies, the competing hypotheses and what hangs on each source (`render_whatif_markdown`), and
+the sources. Explanations are nested lists built from `render_outline`; every given fact links
+to its sources' entries (`#source-ID`). Every text of the knowledge base is escaped, so no name
+or sentence can open a link, an emphasis or a table cell. Deterministic.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def report_markdown(assessment: Assessment, vocab: Vocabulary) -> str:
         out += [f"## {md(title)}", ""] + _claims("Claims that present them as allies", pair.claims, vocab)
         for conclusion in pair.conclusions:
             out += _conclusion(conclusion, vocab, numbers, source_ids)
+    from .render_whatif_markdown import whatif_markdown  # it builds on this module
+
+    out += whatif_markdown(assessment.whatif, vocab, source_ids)
     out += ["## Sources", ""] + [_source(s) for s in assessment.sources]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -108,6 +112,11 @@ def _tree(lines: tuple[Line, ...], source_ids: set, level: int = 0) -> list[str]
             out.append("  " * (level + 1) + "- " + f"*{md(line.detail)}*")
         out += _tree(line.children, source_ids, level + 1)
     return out
+
+
+def explanation_markdown(expl, vocab: Vocabulary, source_ids: set) -> list[str]:
+    """An explanation as a nested list, its citations linked to the sources' entries."""
+    return _tree(explanation_outline(expl, vocab), source_ids)
 
 
 def _head(line: Line, source_ids: set) -> str:

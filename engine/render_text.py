@@ -50,6 +50,8 @@ def explanation_tree(expl: Explanation, vocab: Vocabulary, depth: int | None = N
             writer.lines.append("but, related and holding:")
             for proof in expl.see_also:
                 writer.proof(proof, "  ", "  ")
+    if expl.partial:
+        writer.lines.extend(["", f"partial: {expl.partial}."])
     writer.lines.extend(_sources_section(writer))
     return TreeText("\n".join(writer.lines), writer.collapsed)
 
@@ -225,9 +227,14 @@ def explanation_prose(expl: Explanation, vocab: Vocabulary) -> str:
         head = f"As of {expl.as_of.isoformat()}, {vocab.sentence(expl.goal, holds=False)}"
         text = head + (", because " + "; ".join(reasons) if reasons else "") + "."
         related = " ".join(_prose_proof(p, vocab) for p in expl.see_also)
-        return text + (f" However, {related[0].lower()}{related[1:]}" if related else "")
+        return text + (f" However, {related[0].lower()}{related[1:]}" if related else "") + \
+            _partial(expl)
     parts = [_prose_proof(p, vocab) for p in expl.proofs]
-    return f"As of {expl.as_of.isoformat()}: " + " ".join(parts)
+    return f"As of {expl.as_of.isoformat()}: " + " ".join(parts) + _partial(expl)
+
+
+def _partial(expl: Explanation) -> str:
+    return f" (Partial: {expl.partial}.)" if expl.partial else ""
 
 
 def _prose_proof(proof, vocab: Vocabulary) -> str:

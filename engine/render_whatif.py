@@ -88,6 +88,32 @@ def sensitivity_text(result: SourceSensitivity, vocab: Vocabulary, limit: int = 
     return "\n".join(lines)
 
 
+def sensitivities_text(results, vocab: Vocabulary) -> str:
+    """Every source on one line: the statements withdrawn and kept, the conclusions lost and
+    gained, by predicate."""
+    if not results:
+        return "no source is declared."
+    head = f"as of {results[0].diff.as_of.isoformat()}, over " \
+           f"{_count(len(results[0].diff.conclusions), 'predicate')}, without what each source alone supports:"
+    lines = [head]
+    for r in results:
+        relayed = f" (relayed by {', '.join(f'[{c}]' for c in r.carriers)})" if r.carriers else ""
+        lines.append(f"  [{r.source}]{relayed}: {len(r.withdrawn)} withdrawn, {len(r.kept)} kept; "
+                     f"{len(r.diff.lost)} lost, {len(r.diff.gained)} gained" + _by_predicate(r.diff))
+    lines.append("`.sensitivity SOURCE` shows which conclusions.")
+    return "\n".join(lines)
+
+
+def _by_predicate(diff: Diff, most: int = 4) -> str:
+    """The predicates that change most (at most `most`), with how many lost and gained."""
+    counts = [(key, sum(a.key == key for a in diff.lost), sum(a.key == key for a in diff.gained))
+              for key in diff.conclusions]
+    changed = sorted((c for c in counts if c[1] or c[2]), key=lambda c: -(c[1] + c[2]))
+    shown = [f"{key} {MINUS}{lost} {PLUS}{gained}" for key, lost, gained in changed[:most]]
+    more = f"; {_count(len(changed) - most, 'other predicate')}" if len(changed) > most else ""
+    return f" ({'; '.join(shown)}{more})" if shown else ""
+
+
 def _changes(diff: Diff, vocab: Vocabulary, limit: int) -> list[str]:
     """The conclusions gained and lost, counted by predicate, then the first `limit` of each."""
     lines = [f"  conclusions gained: {len(diff.gained)}, lost: {len(diff.lost)}, "

@@ -25,9 +25,10 @@ __all__ = ["write_report", "relations_dot", "write_atomically"]
 
 
 def write_report(kb: KnowledgeBase, html_path: str | Path | None,
-                 markdown_path: str | Path | None = None) -> Assessment:
-    """Write the assessment as HTML and as Markdown (either path may be None); return it."""
-    assessment = assess(kb)
+                 markdown_path: str | Path | None = None, *, whatif: bool = True) -> Assessment:
+    """Write the assessment as HTML and as Markdown (either path may be None); return it.
+    Without `whatif`, the sections on competing hypotheses and sources are left out."""
+    assessment = assess(kb, whatif)
     vocab = Vocabulary.of(kb)
     if html_path is not None:
         write_atomically(html_path, report_html(assessment, vocab))

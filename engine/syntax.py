@@ -4,11 +4,13 @@ All nodes are frozen values. Spans are carried for diagnostics but take no part 
 a program printed by `printer` and parsed again equals the original.
 
     program   := statement*
-    statement := fact | rule | source | predicate
+    statement := fact | rule | source | predicate | property
     fact      := atom annotation* "."           annotation := "from" DATE | "to" DATE | "@" id
     rule      := atom ":-" literal ("," literal)* "."
     literal   := atom | "not" atom | term OP term      OP := = != < <= > >=
     query     := literal ("," literal)* "?"
+    property  := "property" name "(" arg ("," arg)* ")" fields? "."
+    arg       := name "/" INTEGER | constant
 """
 
 from __future__ import annotations
@@ -160,7 +162,45 @@ class PredicateDecl:
         return next((v for k, v in self.fields if k == key), None)
 
 
-Statement = Fact | Rule | SourceDecl | PredicateDecl
+@frozen
+class PredicateRef:
+    """`name/arity` written as an argument of a directive."""
+
+    name: str
+    arity: int
+    span: Span | None = field(default=None, eq=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}/{self.arity}"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+@frozen
+class PropertyDecl:
+    """`property kind(arg, ...) {doc: "..."}.`: what the rules must always do, checked by
+    `allegiance test` against generated knowledge bases (see `properties`).
+
+    An argument is a predicate `name/arity` or a constant (an argument position, a word).
+    """
+
+    kind: str
+    args: tuple[PredicateRef | Constant, ...] = ()
+    fields: tuple[tuple[str, Value], ...] = ()
+    span: Span | None = field(default=None, eq=False, repr=False)
+
+    def get(self, key: str) -> Value | None:
+        return next((v for k, v in self.fields if k == key), None)
+
+    @property
+    def predicates(self) -> tuple[PredicateRef, ...]:
+        """The predicates the directive names, in order."""
+        return tuple(a for a in self.args if isinstance(a, PredicateRef))
+
+
+Statement = Fact | Rule | SourceDecl | PredicateDecl | PropertyDecl
 
 
 @frozen
@@ -201,6 +241,10 @@ class Program:
     @property
     def predicates(self) -> tuple[PredicateDecl, ...]:
         return tuple(s for s in self.statements if isinstance(s, PredicateDecl))
+
+    @property
+    def properties(self) -> tuple[PropertyDecl, ...]:
+        return tuple(s for s in self.statements if isinstance(s, PropertyDecl))
 
     def __add__(self, other: Program) -> Program:
         return Program(self.statements + other.statements)

@@ -116,6 +116,16 @@ class Date(_Ordered):
 Value = Symbol | String | Integer | Date
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# Shown by code point, never as themselves: control characters (terminal escapes among them),
+# the line and paragraph separators, and the bidirectional overrides and isolates that can make
+# a text read in another order than it is written.
+_HIDDEN = frozenset([*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029",
+                     *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))])
+
+
+def is_hidden(char: str) -> bool:
+    """True for a character that output shows by its code point (see `printable`)."""
+    return char in _HIDDEN
 
 
 def quote(text: str) -> str:
@@ -124,7 +134,7 @@ def quote(text: str) -> str:
     for char in text:
         if char in _ESCAPES:
             out.append(_ESCAPES[char])
-        elif ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0:
+        elif char in _HIDDEN:
             out.append(f"\\u{{{ord(char):x}}}")
         else:
             out.append(char)
@@ -168,7 +178,6 @@ def display(value: Value) -> str:
 
 
 def printable(text: str) -> str:
-    """`text` with control characters (terminal escapes among them) shown as `\\u{..}`."""
-    return "".join(
-        f"\\u{{{ord(c):x}}}" if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 else c for c in text
-    )
+    """`text` with control characters (terminal escapes among them), line separators and
+    bidirectional overrides shown as `\\u{..}`."""
+    return "".join(f"\\u{{{ord(c):x}}}" if c in _HIDDEN else c for c in text)

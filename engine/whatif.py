@@ -218,14 +218,15 @@ def holds(kb: KnowledgeBase, atom: Atom) -> bool:
 # -- diffs -------------------------------------------------------------------------------------
 def diff(kb: KnowledgeBase, add: Iterable[FactLike] = (), withdraw: Iterable[FactLike] = (), *,
          conclusions: Iterable[str] | None = None, explain_changes: bool = False,
-         goals: Iterable[str | Atom] = (), limit: int = 20) -> Diff:
+         goals: Iterable[str | Atom] = (), limit: int = 20, before: dict | None = None) -> Diff:
     """The conclusions gained, lost and unchanged when `add` is stated and `withdraw` withdrawn;
     with `explain_changes`, why each changed verdict (up to `limit`) holds or fails in the layer,
-    and why each of `goals` does."""
+    and why each of `goals` does. `before`: the `relations` of the conclusions without the
+    layer, when they are already known (several diffs from one state)."""
     keys = conclusion_keys(kb, conclusions)
     goals = [ground_goal(kb, g) for g in goals]
     with kb._lock:
-        before = relations(kb, keys)
+        before = relations(kb, keys) if before is None else {k: before[k] for k in keys}
         with assume(kb, add, withdraw) as layer:
             after = relations(kb, keys)
             gained, lost, unchanged = _compare(keys, before, after)

@@ -84,10 +84,9 @@ def run(session: Session, statement: Statement, file: str = "<input>", lines=Non
     started = time.perf_counter()
     session.sync_day()
     try:
-        if statement.kind == "command":
-            result = dispatch(session, statement.text)
-        else:
-            result = reply(session, statement, file, lines)
+        answer = (lambda: dispatch(session, statement.text)) if statement.kind == "command" else \
+            (lambda: reply(session, statement, file, lines))
+        result = whatif_commands.within_layer(session, statement, answer)  # in the what-if layer, if open
     except Interrupted:  # the engine stopped on Ctrl-C: the caller cancels the statement or stops
         raise KeyboardInterrupt from None
     except Exception as exc:  # a bug must not end the session: say so and carry on
@@ -182,7 +181,9 @@ def _predicates(session: Session, arg: str) -> Result:
 @command("facts", "PRED", "show the facts of a predicate, with file:line", ".facts alias/2",
          complete="predicate")
 def _facts(session: Session, arg: str) -> Result:
-    return _about(session, "facts", arg, listing.facts_text)
+    result = _about(session, "facts", arg, listing.facts_text)
+    stated = result.failed or any(session.kb.facts(k) for k in listing.predicate_keys(session, arg))
+    return result if stated else no(result.text)  # none stated: `allegiance facts` exits 1
 
 
 @command("rules", "PRED", "show the rules of a predicate, with file:line", ".rules alliance/2",
@@ -199,6 +200,7 @@ def _about(session: Session, name: str, arg: str, show) -> Result:
 
 command("sources", "GOAL", "the sources of the facts the goal's proof rests on",
         ".sources rift(JN, IS)", complete="goal")(listing.sources)
+from . import whatif_commands  # noqa: E402  (needs `command`): .assume .layer .drop .flip .ach …
 
 
 # -- settings ----------------------------------------------------------------------------------

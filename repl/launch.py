@@ -17,14 +17,17 @@ from engine.kb import KnowledgeBase
 from .session import Session
 
 EXIT_LOAD = 3
+_FORMATS = {"json": "json", "prose": "prose", "dot": "dot"}  # `--format` → `.format` (else tree)
 
 
-def repl(kb_paths, as_of, output_format, stdin, stdout, stderr) -> int:
-    """Run the REPL (interactive or piped) on the knowledge base of `kb_paths` (default kb/)."""
-    interactive = _is_terminal(stdin) and _is_terminal(stdout)
-    color = _color(stdout if interactive else stderr)
+def repl(kb_paths, as_of, output_format, stdin, stdout, stderr, *, color=None, file=None) -> int:
+    """Run the REPL (interactive or piped) on the knowledge base of `kb_paths` (default kb/).
+    `color` None: only on a terminal without `NO_COLOR`; `file` names the statements read from
+    `stdin` (`-f FILE`), which then always runs the piped mode."""
+    interactive = file is None and _is_terminal(stdin) and _is_terminal(stdout)
+    color = _color(stdout if interactive else stderr) if color is None else color
     options = dict(as_of=as_of, color=color, limit=50 if interactive else None,
-                   format="json" if output_format == "json" else "tree")
+                   format=_FORMATS.get(output_format, "tree"))
     try:
         session = _session(kb_paths, options)
     except LoadError as exc:
@@ -39,7 +42,7 @@ def repl(kb_paths, as_of, output_format, stdin, stdout, stderr) -> int:
             return _interactive(session, stdout)
         from .piped import run_piped
 
-        return run_piped(session, stdin, stdout, stderr)
+        return run_piped(session, stdin, stdout, stderr, file or "<stdin>")
     finally:
         session.close()
 
@@ -65,4 +68,4 @@ def _is_terminal(stream) -> bool:
 
 
 def _color(stream) -> bool:
-    return "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb" and _is_terminal(stream)
+    return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb" and _is_terminal(stream)

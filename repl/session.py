@@ -6,7 +6,8 @@ timer flag, the answer cap, the sub-proofs collapsed by the last `why`, and the 
 the prompt: an undo and a redo stack of asserts and retracts, and the baseline of facts read from
 the files, so that "unsaved changes" is always the true difference between the session and the
 files, whatever was undone. Loading builds the new knowledge base before dropping the old one,
-so a broken file changes nothing that was loaded before.
+so a broken file changes nothing that was loaded before. The what-if layer, while one is open,
+is data kept here and applied only for the statement that reads it (see `whatif_commands`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class Session:
         self.redo_stack: list[Change] = []
         self.baseline: list[Fact] = kb.facts()
         self.warned_at: tuple | None = None  # the pending changes when `.quit` last warned
+        self.layer = None  # the what-if layer while one is open (`whatif_commands.Assumptions`)
         self.sync_day()
 
     # -- construction ----------------------------------------------------------------------

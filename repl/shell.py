@@ -73,7 +73,7 @@ def key_bindings() -> KeyBindings:
 
 
 def toolbar_text(session: Session) -> str:
-    """KB name, fact and rule counts, as-of date, output format, unsaved changes."""
+    """KB name, fact and rule counts, as-of date, output format, unsaved changes, what-if layer."""
     facts, rules = session.counts()
     parts = [f" {session.name}", f"{facts} facts", f"{rules} rules", f"as of {session.day_text()}",
              f"format {session.format}"]
@@ -81,6 +81,8 @@ def toolbar_text(session: Session) -> str:
         parts.append("timer on")
     if session.unsaved:
         parts.append(f"{session.unsaved} unsaved")
+    if session.layer:
+        parts.append(f"what-if: {len(session.layer.added)} assumed, {len(session.layer.withdrawn)} withdrawn")
     return " · ".join(parts)
 
 

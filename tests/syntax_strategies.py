@@ -2,8 +2,9 @@
 
 Every tree built here is one the parser can produce: names are ASCII, facts are ground with
 ordered validity dates, rules and queries have bodies, declarations have distinct fields and
-parameters. Nothing is checked beyond syntax (arities, safety and strata are left free).
-Names include the contextual keywords (`not`, `source`, `predicate`, `from`, `to`) on purpose.
+parameters, property directives have at least one argument. Nothing is checked beyond syntax
+(arities, safety and strata are left free). Names include the contextual keywords (`not`,
+`source`, `predicate`, `property`, `from`, `to`) on purpose.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import datetime
 from hypothesis import strategies as st
 
 from engine.syntax import (COMPARISONS, Atom, Comparison, Constant, Fact, Negation, PredicateDecl,
-                           Program, Query, Rule, SourceDecl, Variable)
+                           PredicateRef, Program, PropertyDecl, Query, Rule, SourceDecl, Variable)
 from engine.values import Date, Integer, String, Symbol
 
-KEYWORD_NAMES = ("not", "source", "predicate", "from", "to")
+KEYWORD_NAMES = ("not", "source", "predicate", "property", "from", "to")
 TRICKY_TEXTS = ('"', "\\", '\\"', "\\u{41}", "%", ".", ":-", "\n", "\r\n", "\t", "\x00", "\x1b[31m",
                 "\u2028", "\u202e", "\x85", "{0.__class__}", "__import__('os')", "ʾinshiqāq")
 
@@ -116,8 +117,19 @@ def predicate_decls() -> st.SearchStrategy[PredicateDecl]:
     return st.builds(PredicateDecl, names(), params.map(tuple), _fields())
 
 
+def predicate_refs() -> st.SearchStrategy[PredicateRef]:
+    """`name/arity` with arities of any size."""
+    return st.builds(PredicateRef, names(), st.integers(0, 10**6))
+
+
+def property_decls() -> st.SearchStrategy[PropertyDecl]:
+    """`property kind(arg, ...) {key: value, ...}.` with one to four predicates or constants."""
+    args = st.lists(st.one_of(predicate_refs(), constants()), min_size=1, max_size=4)
+    return st.builds(PropertyDecl, names(), args.map(tuple), _fields())
+
+
 def statements() -> st.SearchStrategy:
-    return st.one_of(facts(), rules(), source_decls(), predicate_decls())
+    return st.one_of(facts(), rules(), source_decls(), predicate_decls(), property_decls())
 
 
 def programs(max_size: int = 6) -> st.SearchStrategy[Program]:

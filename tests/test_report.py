@@ -3,7 +3,9 @@ Markdown document, the DOT export, the atomic writes, and one rendering in headl
 
 Structural checks read the page with the standard library's `html.parser`: every report and
 every explanation is present, every source has an entry and every cited source is linked to it,
-every in-page link lands, and nothing is loaded from anywhere. They run on the article's case and
+every in-page link lands, and nothing is loaded from anywhere; in the what-if sections, every
+cell of every matrix is rated, linked and explained, every weight other than 1 too, and every
+source is weighed. They run on the article's case and
 on the invented case of tests/kbs/, so nothing in the report is tied to one pair of groups. The
 Chromium test is skipped when `chromium` is not on the PATH.
 """
@@ -20,8 +22,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 
 from engine.assessment import CREDIBILITY, assess, given_leaves
+from engine.assessment_whatif import WhatIf
 from engine.kb import KnowledgeBase
 from engine.render_graph_dot import relations_dot
 from engine.render_html import report_html
@@ -53,6 +57,7 @@ class Page(HTMLParser):
         self.links: list[tuple[str, bool]] = []  # (href, inside the sources list)
         self.goals: dict[str, str] = {}  # data-goal → data-holds
         self.reports: list[str] = []
+        self.cells: dict[str, tuple[str, str]] = {}  # id of a matrix cell's explanation → (data-cell, rating)
         self.resources: list[str] = []
         self.styles: list[str] = []
         self.tags: list[str] = []
@@ -82,6 +87,8 @@ class Page(HTMLParser):
             self.goals[attrs["data-goal"]] = attrs.get("data-holds")
         if "data-report" in attrs:
             self.reports.append(attrs["data-report"])
+        if "data-cell" in attrs:
+            self.cells[attrs["id"]] = (attrs["data-cell"], attrs.get("data-rating"))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -101,6 +108,11 @@ class Page(HTMLParser):
 
 @pytest.fixture(scope="module", params=sorted(CASES))
 def case(request):
+    if request.param == "article":  # assessed once for the module: the what-if part takes a while
+        kb, (assessment, html) = request.getfixturevalue("article"), request.getfixturevalue("article_page")
+        vocab = Vocabulary.of(kb)
+        yield kb, assessment, vocab, html, report_markdown(assessment, vocab)
+        return
     paths, day = CASES[request.param]
     with KnowledgeBase.from_paths([ROOT / p for p in paths], as_of=day) as kb:
         assessment = assess(kb)
@@ -115,9 +127,16 @@ def article():
         yield kb
 
 
+@pytest.fixture(scope="module")
+def article_page(article):
+    """The article's whole assessment and its HTML page."""
+    assessment = assess(article)
+    return assessment, report_html(assessment, Vocabulary.of(article))
+
+
 # -- the assessment as data ----------------------------------------------------------------------
 def test_the_article_is_assessed_as_the_article_argues(article):
-    assessment = assess(article)
+    assessment = assess(article, whatif=False)  # the what-if part: see the tests of that section
     assert [str(r.report) for r in assessment.reports] == ["ap_2014", "daily_beast_2014", "guardian_chulov_2014", "sohr_2014"]
     assert not any(r.credibility.holds for r in assessment.reports)
     (pair,) = assessment.pairs
@@ -217,6 +236,83 @@ def test_the_output_is_deterministic(case):
     assert report_markdown(again, vocab) == markdown
 
 
+# -- what if: competing hypotheses and sources -------------------------------------------------
+def test_every_cell_of_every_matrix_is_rated_linked_and_explained(case):
+    _, assessment, vocab, html, _ = case
+    page = Page(html)
+    links = {href for href, _ in page.links}
+    matrices = [p for p in assessment.whatif.pairs if p.matrix is not None]
+    for n, pair in enumerate(assessment.whatif.pairs, 1):
+        if pair.matrix is None:
+            continue
+        m = pair.matrix
+        for i, item in enumerate(m.items, 1):
+            for j, (h, rating) in enumerate(zip(m.hypotheses, item.ratings), 1):
+                anchor = f"ach-{n}-cell-{i}-{j}"
+                assert f"#{anchor}" in links and anchor in page.ids
+                assert page.cells[anchor] == (vocab.atom(m.cell(item.id, h)), rating)
+                cell = pair.cell(item.id, h)
+                assert len(cell.explanations) == (2 if rating == "-" else 1)
+                for expl in cell.explanations:
+                    assert expl.holds == (rating != "-")
+                    texts = [vocab.sentence(leaf.atom) for leaf in given_leaves(expl)]
+                    assert all(escape(t) in html for t in texts)
+            if item.credibility != "medium":
+                assert f"#ach-{n}-weight-{i}" in links and f"ach-{n}-weight-{i}" in page.ids
+                assert pair.credibility[i - 1].holds
+    assert sum(len(p.matrix.items) * len(p.matrix.hypotheses) for p in matrices) == len(page.cells)
+
+
+def test_the_article_s_matrix_favours_disinformation_with_scores_and_indicators(case):
+    kb, assessment, vocab, html, markdown = case
+    if not any(p.matrix for p in assessment.whatif.pairs):
+        for pair in assessment.whatif.pairs:
+            assert "no hypothesis" in pair.note and escape(pair.note) in html and md(pair.note) in markdown
+        return
+    (pair,) = assessment.whatif.pairs
+    m = pair.matrix
+    assert [str(h) for h in m.favoured] == ["interested_disinformation"]
+    for text in (html, markdown):
+        assert "Favoured" in text and "disinformation by interested sources" in text
+        assert all(f"{s:.2f}" in text for s in m.scores)
+        assert "Not diagnostic" in text and ("Critical items" in text or "No single item" in text)
+    assert [i.hypothesis for i in pair.indicators] == list(m.hypotheses)
+    assert any(i.indicators for i in pair.indicators)
+    assert all(escape(vocab.atom(c.atom)) in html for e in pair.indicators for i in e.indicators for c in i.changes)
+
+
+def test_every_source_is_weighed_and_its_lost_conclusions_listed(case):
+    kb, assessment, vocab, html, markdown = case
+    whatif = assessment.whatif
+    assert [s.source for s in whatif.sources] == list(kb.checked.sources)
+    page = Page(html)
+    for s in whatif.sources:
+        assert f"#source-{s.source}" in {href for href, _ in page.links}
+        if s.diff.changed:
+            assert f"sensitivity-{s.source}" in page.ids and f'<a id="sensitivity-{s.source}"></a>' in markdown
+            assert all(escape(vocab.atom(a)) in html for a in s.diff.lost + s.diff.gained)
+    assert any(s.diff.changed for s in whatif.sources)
+
+
+def test_every_markdown_link_lands(case):
+    _, _, _, _, markdown = case
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', markdown))
+    targets = set(re.findall(r"\]\(#([^)]+)\)", markdown))
+    assert targets <= anchors, sorted(targets - anchors)[:5]
+    assert markdown.count("<details>") == markdown.count("</details>") == markdown.count("<summary>")
+
+
+def test_without_the_what_if_part_the_sections_are_left_out_and_empty_ones_say_so(article):
+    assessment = assess(article, whatif=False)
+    vocab = Vocabulary.of(article)
+    assert assessment.whatif is None
+    assert 'id="hypotheses"' not in report_html(assessment, vocab)
+    assert "## Competing hypotheses" not in report_markdown(assessment, vocab)
+    empty = evolve(assessment, whatif=WhatIf((), (), ()))
+    for text in (report_html(empty, vocab), report_markdown(empty, vocab)):
+        assert "nothing to weigh" in text and "No source is declared" in text
+
+
 # -- the SVG picture -------------------------------------------------------------------------------
 def test_the_svg_is_embedded_well_formed_and_complete(case):
     _, assessment, vocab, html, _ = case
@@ -292,7 +388,7 @@ def test_hostile_text_is_escaped_and_no_script_address_is_linked(tmp_path):
 # -- DOT -----------------------------------------------------------------------------------------
 def test_the_dot_export_is_the_same_graph(article):
     dot = relations_dot(article)
-    relations = assess(article).relations
+    relations = assess(article, whatif=False).relations
     assert dot.startswith("digraph relations {") and dot.endswith("}\n")
     assert dot.count(" -> ") == len(relations.edges)
     assert dot.count("dir=none") == sum(not e.directed for e in relations.edges)
@@ -307,7 +403,7 @@ def test_the_dot_export_is_the_same_graph(article):
 def test_write_report_writes_both_files_atomically(article, tmp_path):
     html_path, md_path = tmp_path / "report.html", tmp_path / "report.md"
     html_path.write_text("old", encoding="utf-8")
-    assessment = write_report(article, html_path, md_path)
+    assessment = write_report(article, html_path, md_path, whatif=False)  # the browser test has it
     vocab = Vocabulary.of(article)
     assert html_path.read_text(encoding="utf-8") == report_html(assessment, vocab)
     assert md_path.read_text(encoding="utf-8") == report_markdown(assessment, vocab)
@@ -327,9 +423,9 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path):
 
 # -- a real browser --------------------------------------------------------------------------------
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
-def test_the_report_renders_in_headless_chromium(article, tmp_path):
+def test_the_report_renders_in_headless_chromium(article_page, tmp_path):
     report = tmp_path / "report.html"
-    write_report(article, report, None)
+    write_atomically(report, article_page[1])  # the page `write_report` writes (tested above)
     shot, profile = tmp_path / "report.png", tmp_path / "profile"
     command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run",

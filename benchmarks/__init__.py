@@ -1,0 +1,1 @@
+"""allegiance benchmarks."""

@@ -1,0 +1,313 @@
+"""Resource limits: time and size bounds give partial results, the session goes on, deep chains
+neither overflow the stack nor hang, and two knowledge bases in two threads never interfere.
+
+A bounded evaluation must *return*: each test that could hang if a bound failed runs the work in
+a thread and gives it a generous `LIVENESS` window (minutes of work are cut to a fraction of a
+second), so a regression fails the test instead of freezing the suite. No test asserts a speed.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+
+import pytest
+
+from engine.backend import Backend, Interrupted
+from engine.checker import check_proof, check_refutation
+from engine.explain import Limits, why
+from engine.fixpoint import Relation
+from engine.kb import KnowledgeBase
+from engine.limits import MAX_DEPTH, time_budget
+from engine.plan import PlanAtom
+from engine.proof import Cut, Derived
+from engine.render import answer_json, answer_text
+from engine.render_dot import explanation_dot
+from engine.render_json import explanation_json
+from engine.render_text import explanation_prose, explanation_tree
+from engine.sentences import Vocabulary
+from engine.values import Symbol
+
+LIVENESS = 120  # seconds a bounded call may take before the test calls it a hang
+NODES = 40
+# 40⁴ ≈ 2.5 million rows: minutes of evaluation, far beyond any time limit used below.
+HEAVY = "big(A, B, C, D) :- e(A, B), e(B, C), e(C, D), A != D.\n" + "".join(
+    f"e(n{i}, n{j}).\n" for i in range(NODES) for j in range(NODES))
+CHAIN = 10_000
+REACH = "reach(n0).\nreach(Y) :- reach(X), edge(X, Y).\n" + "".join(
+    f"edge(n{i}, n{i + 1}).\n" for i in range(CHAIN))
+
+
+def returns(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` run in a thread (in the caller's context, so a `time_budget`
+    applies): its value, or its exception re-raised; fails the test when it has not returned
+    within `LIVENESS` seconds."""
+    outcome: dict = {}
+    context = contextvars.copy_context()
+
+    def work():
+        try:
+            outcome["value"] = context.run(fn, *args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    thread.join(LIVENESS)
+    assert not thread.is_alive(), f"{fn.__name__} did not return: a bound was not honoured"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+@pytest.fixture(scope="module")
+def heavy():
+    with KnowledgeBase.from_text(HEAVY) as kb:
+        yield kb
+
+
+@pytest.fixture(scope="module")
+def reach():
+    with KnowledgeBase.from_text(REACH) as kb:
+        yield kb
+
+
+def names(answer) -> list[str]:
+    return [" ".join(str(v) for v in row) for row in answer.rows]
+
+
+# -- time ------------------------------------------------------------------------------------
+def test_a_time_limit_stops_a_heavy_query_and_the_kb_keeps_working(heavy):
+    with pytest.raises(Interrupted, match=r"time limit of 0\.3 s reached"):
+        returns(heavy.ask, "big(A, B, C, D)?", timeout=0.3)
+    assert names(heavy.ask("e(n1, n2)?")) == [""]
+    answer = heavy.ask("big(n1, n2, n3, D)?")  # the same rule, after the interruption
+    assert len(answer.rows) == NODES - 1 and not answer.partial
+
+
+def test_a_time_limit_stops_a_recursive_stratum_with_the_same_exception():
+    edges = "".join(f"edge(n{i}, n{i + 1}).\n" for i in range(300))
+    text = "tc(X, Y) :- edge(X, Y).\ntc(X, Z) :- tc(X, Y), edge(Y, Z).\n" + edges
+    with KnowledgeBase.from_text(text) as kb:
+        with pytest.raises(Interrupted, match="time limit"):
+            returns(kb.ask, "tc(n0, X)?", timeout=0.05)
+        assert len(kb.ask("tc(n0, X)?").rows) == 300  # nothing half-computed was kept
+
+
+def test_a_block_time_budget_bounds_every_question_inside_it(heavy):
+    with time_budget(0.2) as budget:
+        with pytest.raises(Interrupted):
+            returns(heavy.ask, "big(A, B, C, n1)?")
+    assert budget.reached
+    assert heavy.ask("e(n1, X)?").holds
+
+
+def test_ctrl_c_stops_an_evaluation_and_the_kb_keeps_working(heavy):
+    main = threading.main_thread().ident
+    timer = threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGINT))  # as a terminal does
+    timer.start()
+    try:
+        with pytest.raises((Interrupted, KeyboardInterrupt)):
+            heavy.ask("big(A, B, C, D)?")  # minutes of work: the interrupt arrives first
+    finally:
+        timer.cancel()
+    assert heavy.ask("big(n2, n1, n3, n4)?").holds
+
+
+def test_a_call_waiting_behind_a_busy_evaluator_is_cancelled_at_once():
+    backend = Backend()
+    try:
+        rows = {((1, f"n{i}"), (1, f"n{j}")) for i in range(NODES) for j in range(NODES)}
+        backend.serve_relation("e/2", 2, Relation(rows).lookup)
+        body = tuple(PlanAtom("e/2", (f"X{i}", f"X{i + 1}")) for i in range(4))
+        order: list[str] = []
+
+        def busy():
+            try:
+                backend.ask(body, ("X0", "X4"), timeout=1.5)
+            except Interrupted:
+                order.append("busy stopped")
+
+        worker = threading.Thread(target=busy)
+        worker.start()
+        while backend._running is None:  # the busy call has started
+            threading.Event().wait(0.01)
+        with pytest.raises(Interrupted):
+            backend.ask(body, ("X0", "X4"), timeout=0.1)  # queued: cancelled, never run
+        order.append("queued call returned")
+        worker.join(LIVENESS)
+        assert order == ["queued call returned", "busy stopped"]
+        assert backend.ask((PlanAtom("e/2", ((1, "n1"), (1, "n2"))),), ()) == {()}
+    finally:
+        backend.close()
+
+
+def test_an_explanation_out_of_time_is_partial_and_checked():
+    chain = "p0(a).\np0(b).\n" + "".join(f"p{i + 1}(X) :- p{i}(X).\n" for i in range(300))
+    with KnowledgeBase.from_text(chain) as kb:
+        assert len(kb.ask("p300(X)?").rows) == 2  # the answers are known: choosing proofs is slow
+        expl = returns(why, kb, "p300(X)", Limits(seconds=0.2))
+        assert expl.holds and "time limit of 0.2 s reached" in expl.partial
+        for proof in expl.proofs:
+            check_proof(proof, kb)
+        assert "partial: time limit" in explanation_tree(expl, Vocabulary.of(kb)).text
+        refuted = returns(why, kb, "p300(c)", Limits(seconds=0.2))
+        assert not refuted.holds and refuted.partial
+        check_refutation(refuted.refutation, kb)
+        assert why(kb, "p3(a)").partial is None  # a new explanation has a budget of its own
+
+
+# -- size ------------------------------------------------------------------------------------
+ITEMS = "".join(f"item(i{n}).\n" for n in range(30)) + "pair(X) :- item(X).\n"
+
+
+def test_an_answer_limit_marks_the_answer_partial_and_leaves_the_cache_whole():
+    with KnowledgeBase.from_text(ITEMS) as kb:
+        cut = kb.ask("item(X)?", limit=5)
+        assert len(cut.rows) == 5 and cut.partial == "answer limit reached: only the first 5 of 30 answers"
+        assert answer_text(cut).endswith("partial: answer limit reached: only the first 5 of 30 answers.")
+        assert answer_json(cut)["partial"] == cut.partial
+        whole = kb.ask("item(X)?")
+        assert len(whole.rows) == 30 and whole.partial is None and "partial" not in answer_json(whole)
+        assert kb.ask("item(X)?", limit=30).partial is None
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "3"])
+def test_an_answer_limit_must_be_a_whole_number(bad):
+    with KnowledgeBase.from_text(ITEMS) as kb, pytest.raises(ValueError):
+        kb.ask("item(X)?", limit=bad)
+
+
+def test_explaining_many_answers_is_bounded_and_says_so():
+    with KnowledgeBase.from_text(ITEMS) as kb:
+        expl = why(kb, "pair(X)", Limits(answers=4))
+        assert len(expl.proofs) == 4
+        assert expl.partial == "only the first 4 of 30 answers are explained"
+        assert explanation_json(expl, Vocabulary.of(kb))["partial"] == expl.partial
+        assert "(Partial: only the first 4" in explanation_prose(expl, Vocabulary.of(kb))
+        assert why(kb, "pair(i3)").partial is None
+
+
+def cuts(proof) -> list[Cut]:
+    found, todo = [], [proof]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Cut):
+            found.append(node)
+        elif isinstance(node, Derived):
+            todo.extend(node.premises)
+    return found
+
+
+def test_depth_and_node_budgets_cut_the_proof_and_mark_it_partial(reach):
+    goal = "reach(n100)"
+    deep = why(reach, goal, Limits(depth=5))
+    assert [c.reason for c in cuts(deep.proofs[0])] == ["depth limit 5 reached"]
+    assert deep.partial == "depth limit 5 reached"
+    small = why(reach, goal, Limits(nodes=12))
+    assert small.partial == "node limit 12 reached"
+    assert cuts(small.proofs[0]) and small.proofs[0].nodes <= 2 * 12 + 1
+    for expl in (deep, small):
+        check_proof(expl.proofs[0], reach)
+        tree = explanation_tree(expl, Vocabulary.of(reach)).text
+        assert f"partial: {expl.partial}." in tree and "…" in tree
+
+
+def test_a_complete_explanation_is_not_partial(reach):
+    expl = why(reach, "reach(n3)")
+    assert expl.partial is None and not cuts(expl.proofs[0])
+    assert "partial" not in explanation_tree(expl, Vocabulary.of(reach)).text
+    assert "partial" not in explanation_json(expl, Vocabulary.of(reach))
+
+
+# -- depth -----------------------------------------------------------------------------------
+def test_a_ten_thousand_step_chain_answers_and_explains(reach):
+    assert reach.holds(f"reach(n{CHAIN})?")
+    assert len(reach.ask("reach(X)?").rows) == CHAIN + 1
+    expl = why(reach, f"reach(n{CHAIN})")
+    assert expl.holds and expl.partial == "depth limit 40 reached"
+    check_proof(expl.proofs[0], reach)
+
+
+def test_no_depth_asked_for_can_overflow_the_stack(reach):
+    expl = why(reach, f"reach(n{CHAIN})", Limits(depth=10**6))
+    assert expl.partial == f"depth limit {MAX_DEPTH} reached"
+    assert expl.proofs[0].height == MAX_DEPTH
+    vocab = Vocabulary.of(reach)
+    assert explanation_tree(expl, vocab).text.count("✓") > MAX_DEPTH
+    assert explanation_json(expl, vocab)["partial"]
+    assert explanation_prose(expl, vocab) and explanation_dot(expl, vocab)
+    check_proof(expl.proofs[0], reach)
+
+
+def test_a_refutation_down_a_long_chain_is_bounded(reach):
+    expl = why(reach, "reach(nowhere)")
+    assert not expl.holds
+    check_refutation(expl.refutation, reach)
+    assert explanation_tree(expl, Vocabulary.of(reach)).text
+
+
+@contextmanager
+def recursion_limit(limit: int):
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def test_choosing_a_proof_down_a_long_rule_chain_uses_no_python_recursion():
+    """200 rules `p{i+1}(X) :- p{i}(X).`: choosing the best proof looks all the way down, which
+    on the Python stack would take three frames a step; the explainer's own stack takes none."""
+    chain = "p0(a).\n" + "".join(f"p{i + 1}(X) :- p{i}(X).\n" for i in range(200))
+    with KnowledgeBase.from_text(chain) as kb:
+        with recursion_limit(350):  # the main thread waits in `join`, well below this
+            expl = returns(why, kb, "p200(a)")
+        assert expl.holds and expl.partial == "depth limit 40 reached"
+        check_proof(expl.proofs[0], kb)
+
+
+# -- threads -----------------------------------------------------------------------------------
+def test_two_knowledge_bases_in_two_threads_do_not_interfere():
+    rule = "reach(X, Y) :- edge(X, Y).\nreach(X, Z) :- reach(X, Y), edge(Y, Z).\n"
+    errors: list[str] = []
+
+    def work(name: str) -> None:
+        with KnowledgeBase.from_text(rule + f"edge({name}0, {name}1).\n") as kb:
+            for i in range(1, 40):
+                kb.tell(f"edge({name}{i}, {name}{i + 1}).")
+                got = {str(v) for (v,) in kb.ask(f"reach({name}0, Y)?").rows}
+                if got != {f"{name}{j}" for j in range(1, i + 2)}:
+                    errors.append(f"{name} after {i}: {sorted(got)}")
+                if i % 10 == 0:
+                    kb.retract(f"edge({name}{i}, {name}{i + 1}).")
+                    kb.tell(f"edge({name}{i}, {name}{i + 1}).")
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in ("a", "b", "c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(LIVENESS)
+    assert errors == [] and not any(t.is_alive() for t in threads)
+
+
+def test_one_knowledge_base_shared_by_threads_stays_consistent():
+    errors: list[str] = []
+    with KnowledgeBase.from_text("group(g0).\nnamed(X) :- group(X).\n") as kb:
+        def work(k: int) -> None:
+            for i in range(30):
+                kb.tell(f"group(t{k}_{i}).")
+                if not kb.holds(f"named(t{k}_{i})?"):
+                    errors.append(f"t{k}_{i}")
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(LIVENESS)
+        assert errors == [] and len(kb.ask("named(X)?").rows) == 1 + 4 * 30
+        assert Symbol("t3_29") in {v for (v,) in kb.ask("named(X)?").rows}
