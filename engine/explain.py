@@ -234,7 +234,9 @@ class Explainer:
             if not isinstance(premise, Atom):
                 nodes += 1
                 continue
-            premise = self._ground_anonymous(premise)
+            premise = self._ground_anonymous(premise, atom)
+            if premise is None:
+                return None
             if rank is not None and self._same_stratum(atom, premise):
                 premise_rank = self.model.rank(premise.key, _row(premise))
                 if premise_rank is None or premise_rank >= rank:
@@ -254,15 +256,22 @@ class Explainer:
         mine = self.model.component_of(a.key)
         return mine is not None and mine == self.model.component_of(b.key)
 
-    def _ground_anonymous(self, atom: Atom) -> Atom:
-        """A premise with `_` arguments: the least matching tuple that holds."""
+    def _ground_anonymous(self, atom: Atom, conclusion: Atom | None = None) -> Atom | None:
+        """A premise with `_` arguments: the least matching tuple that holds; inside the
+        conclusion's recursive stratum, the one of least rank below the conclusion's (None if
+        there is none), so the proof stays well-founded."""
         if atom.is_ground:
             return atom
         args = tuple(Variable(f"_{i}") if isinstance(t, Variable) else t for i, t in enumerate(atom.args))
         atom = Atom(atom.predicate, args, atom.span)
         answer = self.ask(Query((atom,)))
-        binding = dict(zip(answer.variables, answer.rows[0]))
-        return substitute_literal(atom, binding)
+        grounds = [substitute_literal(atom, dict(zip(answer.variables, row))) for row in answer.rows]
+        if conclusion is not None and self._same_stratum(conclusion, atom):
+            limit = self.model.rank(conclusion.key, _row(conclusion))
+            ranked = [(self.model.rank(g.key, _row(g)), i, g) for i, g in enumerate(grounds)]
+            ranked = [r for r in ranked if r[0] is not None and (limit is None or r[0] < limit)]
+            return min(ranked)[2] if ranked else None
+        return grounds[0] if grounds else None
 
     # -- building ----------------------------------------------------------------------------
     def _build(self, atom: Atom, choice, depth: int) -> Proof:
@@ -294,7 +303,7 @@ class Explainer:
             elif isinstance(premise, Comparison):
                 premises.append(Test(premise, True))
             else:
-                premise = self._ground_anonymous(premise)
+                premise = self._ground_anonymous(premise, atom)
                 premises.append(self._premise(atom, premise, depth + 1))
         return premises
 

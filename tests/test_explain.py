@@ -122,3 +122,9 @@ def _sym(name):
     from engine.values import Symbol
 
     return Symbol(name)
+
+
+def test_an_anonymous_premise_inside_a_recursive_stratum_gets_a_lower_rank():
+    text = "b0(a, a). b0(a, b). b0(b, a).\nd0(c, X) :- b0(X, _), b0(X, _).\nd0(X, X) :- d0(_, X).\n"
+    with KnowledgeBase.from_text(text, as_of=DAY) as kb:
+        explain_and_check(kb, Atom("d0", (Constant(_sym("b")), Constant(_sym("b")))))
