@@ -93,10 +93,10 @@ def test_mutual_recursion_over_a_two_cycle():
 
 def test_a_thousand_node_cycle():
     edges = "".join(f"edge(n{i}, n{(i + 1) % 1000}).\n" for i in range(1000))
-    text = edges + "reach(X, Y) :- edge(X, Y).\nreach(X, Y) :- edge(X, Z), reach(Z, Y).\n"
+    text = edges + "reach(Y) :- edge(n0, Y).\nreach(Y) :- edge(X, Y), reach(X).\n"
     with KnowledgeBase.from_text(text) as kb:
-        assert len(kb.ask("reach(n0, Y)?").rows) == 1000
-        assert kb.holds("reach(n999, n0)?")
+        assert len(kb.ask("reach(Y)?").rows) == 1000
+        assert kb.holds("reach(n0)?") and kb.holds("reach(n999)?")
 
 
 def test_win_move_game_is_rejected_as_not_stratified():
