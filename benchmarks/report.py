@@ -94,13 +94,23 @@ def cell_text(result: dict | None, reference: float | None = None) -> str:
 
 
 def agreement(results: list[dict]) -> str:
-    digests = {r["engine"]: r.get("digest") for r in results if r.get("status") == "ok" and r.get("digest")}
-    if len(digests) < 2:
+    """✓ when the engines gave the same answers, run for run (or in every run, when each engine's
+    answers did not change from run to run); ✗ and the engines that differ from allegiance."""
+    answers = {r["engine"]: r["digests"] for r in results
+               if r.get("status") == "ok" and r.get("digests") and None not in r["digests"].values()}
+    if len(answers) < 2:
         return ""
-    if len(set(digests.values())) == 1:
+    if all(len(set(d.values())) == 1 for d in answers.values()):
+        compared = {e: set(d.values()) for e, d in answers.items()}
+    else:
+        common = set.intersection(*(set(d) for d in answers.values()))
+        if not common:
+            return ""
+        compared = {e: {run: d[run] for run in common} for e, d in answers.items()}
+    if len({repr(v) for v in compared.values()}) == 1:
         return "✓"
-    first = digests.get("allegiance")
-    return "✗ " + ", ".join(e for e, d in digests.items() if d != first)
+    first = compared.get("allegiance", next(iter(compared.values())))
+    return "✗ " + ", ".join(e for e, v in compared.items() if v != first)
 
 
 def results_table(results, workloads) -> str:

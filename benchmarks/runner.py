@@ -11,7 +11,6 @@ hangs or runs too long is killed at the time limit without stopping the rest.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import os
 import platform
@@ -44,38 +43,34 @@ def run_cell(name: str, engine: str, size: int, warmup: int, runs: int) -> dict:
     except Exception as exc:  # reported in the table, never hidden
         return result | {"status": "error", "note": _error(exc)}
     try:
-        samples = []
+        numbered = []  # (run number, sample): cells that cut their runs still compare run by run
         for run in range(warmup):
             start = clock()
             sample = cell.measure(run)
             took = clock() - start
             if took > LONG:  # the warm-up was the run: a second one would cost as much and say no more
-                samples, runs = [sample], 0
+                numbered, runs = [(run, sample)], 0
                 break
             runs = max(1, min(runs, int(CELL_BUDGET // took)))
-        samples += [cell.measure(warmup + run) for run in range(runs)]
+        numbered += [(warmup + run, cell.measure(warmup + run)) for run in range(runs)]
     except Exception as exc:
         return result | {"status": "error", "note": _error(exc)}
     finally:
         cell.close()
-    return result | summary(samples, warmup) | {"peak_mb": peak_mb()}
+    return result | summary(numbered, warmup) | {"peak_mb": peak_mb()}
 
 
-def summary(samples, warmup: int) -> dict:
-    """Durations, per-call durations, one digest and the medians of the extra durations."""
-    digests = [s.digest for s in samples]
-    if len(set(digests)) == 1:
-        combined = digests[0]
-    else:
-        combined = hashlib.sha1("|".join(map(str, digests)).encode()).hexdigest()[:10]
+def summary(numbered, warmup: int) -> dict:
+    """Durations, per-call durations, the digest of each run and the medians of the extras."""
+    samples = [sample for _, sample in numbered]
     extra: dict[str, list] = {}
     for sample in samples:
         for key, value in sample.extra.items():
             if value is not None:
                 extra.setdefault(key, []).append(value)
     return {"seconds": [s.seconds for s in samples], "calls": [c for s in samples for c in s.calls],
-            "digest": combined, "runs": len(samples), "warmup": warmup,
-            "extra": {k: sorted(v)[len(v) // 2] for k, v in extra.items()}}
+            "digests": {str(run): sample.digest for run, sample in numbered}, "runs": len(samples),
+            "warmup": warmup, "extra": {k: sorted(v)[len(v) // 2] for k, v in extra.items()}}
 
 
 def peak_mb() -> float:

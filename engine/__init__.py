@@ -9,5 +9,7 @@ Stages, one module each, dependencies pointing one way:
   strata       predicate dependency graph, recursive components, stratification
   checks       Program → CheckedProgram (CheckError with every static error)
   backend      the only door to pyDatalog: one isolated evaluator per knowledge base
+  limits       bounds on time and size (a result cut by one is marked partial)
   kb           the Python API: load, query, assert, retract, as-of dates
+  files        atomic writes of knowledge-base files (the old text survives any failure)
 """

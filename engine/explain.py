@@ -20,7 +20,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from .kb import KnowledgeBase
-from .limits import MAX_DEPTH, Deadline, Interrupted, OutOfTime
+from .limits import MAX_DEPTH, Budget, Interrupted, OutOfTime
 from .plan import plan_query
 from .proof import Absent, Cut, Derived, Explanation, Given, Proof, Test
 from .syntax import Atom, Comparison, Constant, Negation, Query, Variable, substitute_literal
@@ -50,10 +50,8 @@ class Explainer:
         self.model = kb.model
         self.checked = kb.checked
         self.limits = limits
-        self.deadline = Deadline.after(limits.seconds)
+        self.budget = Budget(limits.seconds, limits.nodes)
         self.depth = min(limits.depth, MAX_DEPTH)
-        self.built = 0  # proof nodes built, against `limits.nodes`
-        self.reasons: dict[str, None] = {}  # why the explanation is partial, in order found
         self._choices: dict[tuple, tuple | None] = {}
 
     # -- entry point -------------------------------------------------------------------------
@@ -61,48 +59,31 @@ class Explainer:
         """A proof of each answer of `goal` (up to the limit), or the refutation of `goal`."""
         from .refute import Refuter
 
-        answer = self.kb.ask(Query((goal,)), timeout=self.deadline.remaining())
+        try:
+            answer = self.ask(Query((goal,)))
+        except OutOfTime:  # not even the answers are known: there is nothing to show
+            raise Interrupted(self.budget.deadline.reached()) from None
         proofs = []
         if len(answer.rows) > self.limits.answers:
-            self.reasons[f"only the first {self.limits.answers} of {len(answer.rows)} answers "
-                         "are explained"] = None
+            self.budget.reached(f"only the first {self.limits.answers} of {len(answer.rows)} "
+                                "answers are explained")
         for row in answer.rows[: self.limits.answers]:
             binding = dict(zip(answer.variables, row))
             ground = substitute_literal(goal, binding)
             proofs.append(self.proof(ground))
         if proofs:
-            return Explanation(goal, self.kb.as_of, tuple(proofs), partial=self.partial())
+            return Explanation(goal, self.kb.as_of, tuple(proofs), partial=self.budget.partial())
         refutation = Refuter(self).refute(goal)
         see_also = self._see_also(goal)
-        return Explanation(goal, self.kb.as_of, (), refutation, see_also, self.partial())
+        return Explanation(goal, self.kb.as_of, (), refutation, see_also, self.budget.partial())
 
-    # -- bounds ------------------------------------------------------------------------------
-    def cut(self, atom: Atom, reason: str) -> Cut:
-        """A `Cut` for `atom`, its reason recorded for `partial`."""
-        self.reasons[reason] = None
-        return Cut(atom, reason)
-
-    def partial(self) -> str | None:
-        """Every bound reached so far, or None when the explanation is complete."""
-        return "; ".join(self.reasons) or None
+    def cut(self, atom: Atom, reason: str | None = None) -> Cut:
+        """A `Cut` for `atom` (by default: the time is out), its reason noted for `partial`."""
+        return Cut(atom, self.budget.reached(reason or self.budget.deadline.reason))
 
     def ask(self, query: Query):
         """`kb.ask` within the time budget (`OutOfTime` when it runs out)."""
-        try:
-            return self.kb.ask(query, timeout=self.deadline.remaining())
-        except Interrupted:
-            if self.deadline.expired:
-                raise OutOfTime from None
-            raise  # Ctrl-C: the whole explanation stops
-
-    def ask_model(self, plan, free: tuple[str, ...]) -> frozenset:
-        """`model.ask` within the time budget (`OutOfTime` when it runs out)."""
-        try:
-            return self.model.ask(plan, free, self.deadline.remaining())
-        except Interrupted:
-            if self.deadline.expired:
-                raise OutOfTime from None
-            raise
+        return self.budget.within(self.kb.ask, query)
 
     def _see_also(self, goal: Atom) -> tuple[Proof, ...]:
         """Proofs of the related goal a predicate's `see` field names (for a refuted goal)."""
@@ -118,7 +99,7 @@ class Explainer:
         try:
             answer = self.ask(Query((related,)))
         except OutOfTime:
-            self.reasons[self.deadline.reason] = None
+            self.budget.reached(self.budget.deadline.reason)
             return ()
         proofs = []
         for row in answer.rows[: self.limits.alternatives]:
@@ -130,7 +111,7 @@ class Explainer:
         try:
             choice = self._choose(atom)
         except OutOfTime:
-            return self.cut(atom, self.deadline.reason)
+            return self.cut(atom)
         if choice is None:
             raise ValueError(f"`{atom}` does not hold")
         return self._build(atom, choice, depth)
@@ -140,9 +121,9 @@ class Explainer:
         try:
             options = sorted(self._search(self._options(atom)), key=lambda c: c[:3])
         except OutOfTime:
-            return (self.cut(atom, self.deadline.reason),)
+            return (self.cut(atom),)
         if len(options) > self.limits.alternatives:
-            self.reasons[f"only {self.limits.alternatives} of {len(options)} ways are shown"] = None
+            self.budget.reached(f"only {self.limits.alternatives} of {len(options)} ways are shown")
         return tuple(self._build(atom, c, 0) for c in options[: self.limits.alternatives])
 
     # -- choosing ----------------------------------------------------------------------------
@@ -189,8 +170,7 @@ class Explainer:
 
     def _options(self, atom: Atom):
         """Every derivation of `atom`, measured; a generator for `_search`."""
-        if self.deadline.expired:
-            raise OutOfTime
+        self.budget.check()
         key, row = atom.key, _row(atom)
         if self.model.store.holds(key, row):
             return [(0, 1, (-1,), None, None)]
@@ -215,7 +195,7 @@ class Explainer:
             return []
         plan, mapping = planned
         free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
-        rows = sorted(self.ask_model(plan, free))
+        rows = sorted(self.budget.within(self.model.ask, plan, free))
         column = {v: i for i, v in enumerate(free)}
         found = []
         for row in rows:
@@ -276,9 +256,8 @@ class Explainer:
     # -- building ----------------------------------------------------------------------------
     def _build(self, atom: Atom, choice, depth: int) -> Proof:
         height, nodes, _, rule, binding = choice
-        if self.built >= self.limits.nodes:
+        if not self.budget.spend():
             return self.cut(atom, f"node limit {self.limits.nodes} reached")
-        self.built += 1
         if rule is None:
             return Given(atom, self.model.store.statements(atom.key, _row(atom)))
         if depth >= self.depth:
@@ -286,15 +265,14 @@ class Explainer:
         try:
             premises = self._premises(atom, rule, binding, depth)
         except OutOfTime:
-            return self.cut(atom, self.deadline.reason)
+            return self.cut(atom)
         shown = tuple(sorted(binding.items()))
         real_height = 1 + max((p.height if isinstance(p, Derived) else 0) for p in premises)
         real_nodes = 1 + sum(p.nodes if isinstance(p, Derived) else 1 for p in premises)
         return Derived(atom, rule, shown, tuple(premises), real_height, real_nodes)
 
     def _premises(self, atom: Atom, rule, binding, depth: int) -> list[Proof]:
-        if self.deadline.expired:
-            raise OutOfTime
+        self.budget.check()
         premises = []
         for literal in rule.body:
             premise = substitute_literal(literal, binding)

@@ -4,6 +4,8 @@ Sits on top of the pipeline: it parses and checks files (every problem reported 
 `LoadError`), keeps the stated facts in a `FactStore`, evaluates through a `Model`, and turns
 answers back into values. Queries may name entities by alias. One lock serialises every call,
 so a knowledge base may be shared between threads; two knowledge bases never share state.
+A query may be bounded in time and in answers (`limits`): an answer cut short says so in
+`partial`. Only regular files are read (never a device or a pipe, which could block).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ program and guarantees a kind for every argument of every base predicate the rul
 1. declared: `property kinds(present/2, group, place).`;
 2. else inferred from the stated facts: two arguments that hold a value in common are of one
    kind (a union of positions), and a kind takes the name most of its arguments are declared
-   with (`predicate present(Group, Region)`: `group`, `region`); kinds of the same name merge;
+   with (`predicate present(Group, Region)`: `group`, `region`; undeclared: `foe_a` for the
+   first argument of `foe`); kinds of the same name merge;
 3. else from the rules: an argument without facts takes the kind of an argument that shares a
    variable with it in a rule (derived arguments take the kinds of their rules' bodies);
 4. else, among what is left, arguments that share a variable are of one kind.
@@ -114,14 +115,15 @@ class _Inference:
                 self.kind_of[position] = name
 
     def name(self, members: list[Position]) -> str:
-        """The argument name most members are declared with (lower case), else `pred_n`."""
+        """The argument name most members are declared with (lower case), else the first
+        member's predicate and a letter for its argument (`foe_a`: the first of `foe`)."""
         decls = {d.key: d for d in self.program.predicates}
         names = Counter(decls[k].params[i].lower() for k, i in members
                         if k in decls and i < len(decls[k].params))
         if names:
             return max(names, key=lambda n: (names[n], -len(n), n))
         key, i = min(members)
-        return f"{key.rsplit('/', 1)[0]}_{i + 1}"
+        return f"{key.rsplit('/', 1)[0]}_{chr(ord('a') + i) if i < 26 else i + 1}"
 
     # -- rules ---------------------------------------------------------------------------------
     def from_rules(self) -> None:

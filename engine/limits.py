@@ -28,8 +28,8 @@ from .backend import Interrupted
 
 MAX_DEPTH = 200  # the deepest proof tree ever built: deeper sub-proofs are cut
 
-__all__ = ["MAX_DEPTH", "Deadline", "Interrupted", "OutOfTime", "TimeBudget", "answer_limit",
-           "check_count", "check_seconds", "time_budget", "time_limit"]
+__all__ = ["MAX_DEPTH", "Budget", "Deadline", "Interrupted", "OutOfTime", "TimeBudget",
+           "answer_limit", "check_count", "check_seconds", "time_budget", "time_limit"]
 
 
 class OutOfTime(Exception):
@@ -74,6 +74,45 @@ class Deadline:
     @property
     def reason(self) -> str:
         return time_limit(self.seconds)
+
+
+class Budget:
+    """What an explanation being built may still spend (time, proof nodes) and every bound it
+    has reached so far (`partial`)."""
+
+    def __init__(self, seconds: float | None, nodes: int):
+        self.deadline = Deadline.after(seconds)
+        self.nodes, self.built = nodes, 0
+        self.reasons: dict[str, None] = {}  # in the order they were reached
+
+    def reached(self, reason: str) -> str:
+        """Notes that a bound was reached; returns `reason`."""
+        self.reasons[reason] = None
+        return reason
+
+    def partial(self) -> str | None:
+        """Every bound reached, or None: the result is complete."""
+        return "; ".join(self.reasons) or None
+
+    def check(self) -> None:
+        """OutOfTime once the time is out."""
+        if self.deadline.expired:
+            raise OutOfTime
+
+    def spend(self) -> bool:
+        """Counts one node; False when the node budget is spent."""
+        self.built += 1
+        return self.built <= self.nodes
+
+    def within(self, ask, *args):
+        """`ask(*args, timeout=<the time left>)`; OutOfTime when that runs out (a Ctrl-C still
+        raises `Interrupted`: the whole explanation stops)."""
+        try:
+            return ask(*args, timeout=self.deadline.remaining())
+        except Interrupted:
+            if self.deadline.expired:
+                raise OutOfTime from None
+            raise
 
 
 @define

@@ -33,7 +33,7 @@ from .sentences import Vocabulary
 from .syntax import Atom, Fact, Negation, Program, PropertyDecl
 
 ALONE, WITH_FACTS = "the rules alone", "the rules and the facts"
-DEFAULT_EXAMPLES = 100
+DEFAULT_EXAMPLES, CI_EXAMPLES = 25, 10  # cases per property and mode
 
 
 @frozen

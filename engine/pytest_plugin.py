@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-CI_EXAMPLES, DEFAULT_EXAMPLES = 10, 25
+CI_EXAMPLES, DEFAULT_EXAMPLES = 10, 25  # as `property_checks` (not imported: it is heavy)
 
 
 class PropertiesFailed(AssertionError):

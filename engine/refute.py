@@ -44,15 +44,14 @@ class Refuter:
         stack = stack + (goal,)
         info = self.kb.checked.predicates.get(goal.key)
         try:
-            if self.explainer.deadline.expired:
-                raise OutOfTime
+            self.explainer.budget.check()
             attempts = tuple(
                 attempt
                 for rule in (info.rules if info else ())
                 if (attempt := self._attempt(rule, goal, stack)) is not None
             )
         except OutOfTime:
-            return self.explainer.cut(goal, self.explainer.deadline.reason)
+            return self.explainer.cut(goal)
         return Refutation(goal, attempts, self._stated_elsewhere(goal))
 
     def _stated_elsewhere(self, goal: Atom):
@@ -76,7 +75,7 @@ class Refuter:
         limit = self.limits.candidates
         blocks = []
         if len(candidates) > limit:
-            self.explainer.reasons[f"candidate limit {limit} reached"] = None
+            self.explainer.budget.reached(f"candidate limit {limit} reached")
         for binding in candidates[:limit]:
             blocks.extend(self._blocked(body, binding))
         return Attempt(rule.original, shown, tuple(blocks), len(candidates), min(limit, len(candidates)))
@@ -111,7 +110,7 @@ class Refuter:
         if planned is None:
             return False
         plan, _ = planned
-        return bool(self.explainer.ask_model(plan, ()))
+        return bool(self.explainer.budget.within(self.model.ask, plan, ()))
 
     def _candidates(self, positives) -> list[dict]:
         """Every binding of the named variables that satisfies all positive literals."""
@@ -122,7 +121,7 @@ class Refuter:
         free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
         column = {v: i for i, v in enumerate(free)}
         found = []
-        for row in sorted(self.explainer.ask_model(plan, free)):
+        for row in sorted(self.explainer.budget.within(self.model.ask, plan, free)):
             found.append({n: from_key(row[column[t]] if isinstance(t, str) else t) for n, t in mapping.items()})
         return found or [{}]
 
@@ -148,9 +147,10 @@ class Refuter:
     def _proofs(self, atom: Atom):
         if atom.is_ground:
             return self.explainer.alternatives(atom)
-        answer = self.explainer.ask(Query((_named(atom),)))
+        named = _named(atom)  # once: each call names the `_` afresh
+        answer = self.explainer.ask(Query((named,)))
         binding = dict(zip(answer.variables, answer.rows[0]))
-        return self.explainer.alternatives(substitute_literal(_named(atom), binding))
+        return self.explainer.alternatives(substitute_literal(named, binding))
 
 
 def _close_equalities(body, binding: dict) -> dict:

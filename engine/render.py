@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import re
 
+from attrs import evolve
+
 from .kb import Answer
+from .limits import answer_limit
 from .printer import format_query
 from .values import Date, Integer, String, Symbol, Value
 
@@ -50,9 +53,12 @@ def value_json(value: Value) -> dict:
     raise TypeError(value)
 
 
-def answer_json(answer: Answer) -> dict:
-    """The answer as a JSON-ready dict (schema `allegiance/answer`, version 1); `partial` only
-    when a limit cut it."""
+def answer_json(answer: Answer, limit: int | None = None) -> dict:
+    """The answer as a JSON-ready dict (schema `allegiance/answer`, version 1), its first `limit`
+    answers only if given; `partial` only when a limit cut it."""
+    if limit is not None and len(answer.rows) > limit:
+        answer = evolve(answer, rows=answer.rows[:limit],
+                        partial=answer_limit(limit, len(answer.rows)))
     document = {
         "schema": "allegiance/answer",
         "version": SCHEMA_VERSION,

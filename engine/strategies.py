@@ -194,18 +194,20 @@ def _variable_kinds(rule: Rule, schema: Schema) -> dict[str, str | None]:
 
 
 def renamings(names: Sequence[Value]) -> st.SearchStrategy[dict[Value, Value]]:
-    """Consistent renamings of `names`: each name to another of them or to a fresh one, never
-    two to one; symbols stay symbols and strings strings. Shrinks towards no renaming."""
-    by_type: dict[type, list[Value]] = {}
-    for name in dict.fromkeys(names):
-        by_type.setdefault(type(name), []).append(name)
-    parts = [_permutations_of(group) for group in by_type.values()]
-    return st.tuples(*parts).map(lambda found: {k: v for part in found for k, v in part.items()})
+    """Consistent renamings of `names`: each name to itself, to a fresh name or to another of
+    them, never two to one; symbols stay symbols and strings strings. Shrinks towards no
+    renaming, then towards renaming one name to a fresh one."""
+    return _renamings(tuple(dict.fromkeys(names)))
 
 
-def _permutations_of(names: list[Value]) -> st.SearchStrategy[dict[Value, Value]]:
-    targets = names + [_renamed(n) for n in names]
-    return st.permutations(targets).map(lambda perm: dict(zip(names, perm)))
+@st.composite
+def _renamings(draw, names: tuple[Value, ...]) -> dict[Value, Value]:
+    renaming: dict[Value, Value] = {}
+    for name in names:
+        others = (n for n in names if n != name and type(n) is type(name))
+        options = [v for v in (name, _renamed(name), *others) if v not in renaming.values()]
+        renaming[name] = draw(st.sampled_from(options))
+    return renaming
 
 
 def _renamed(value: Value) -> Value:
@@ -238,4 +240,4 @@ def _fresh(value_type: type, stem: str, n: int) -> Value:
         return Integer(n)
     if value_type is Date:  # month precision: a year alone would read back as an integer
         return Date(2000 + (n - 1) // 12, (n - 1) % 12 + 1)
-    return Symbol(f"{stem}{n}")
+    return Symbol(f"{stem}_{n}" if stem[-1].isdigit() else f"{stem}{n}")

@@ -14,14 +14,11 @@ import os
 from pathlib import Path
 
 from engine.kb import read_program
-from engine.property_checks import (ALONE, Outcome, check_properties, explain_violation,
-                                    reproduction)
+from engine.property_checks import (ALONE, CI_EXAMPLES, DEFAULT_EXAMPLES, Outcome,
+                                    check_properties, explain_violation, reproduction)
 from engine.properties import CHECKED
 from engine.render_properties import (counterexample, failure_text, outcome_lines, scene_files,
                                       summary_line)
-
-DEFAULT_EXAMPLES, CI_EXAMPLES = 25, 10
-
 
 EXIT_CODES = """exit codes:
   0  every property holds
@@ -40,7 +37,7 @@ def add_test_parser(commands, formatter, common) -> argparse.ArgumentParser:
     """Register `test` among the `commands` of the command line (`common`: its options)."""
     parser = commands.add_parser(
         "test", help="check the declared properties against generated cases",
-        description="Check every `property` the knowledge base declares against generated "
+        description="Check every `property` the knowledge base declares against generated\n"
         "cases, on the rules alone and with the facts.\n\n" + EXAMPLES,
         formatter_class=formatter, epilog=EXIT_CODES)
     add_arguments(parser)
@@ -51,6 +48,10 @@ def add_test_parser(commands, formatter, common) -> argparse.ArgumentParser:
 
 def handle(args, streams) -> int:
     """The `test` command on the command line's parsed arguments and streams."""
+    if getattr(args, "format", None) not in (None, "text"):
+        from .subcommands import UsageError
+
+        raise UsageError(f"allegiance test: error: --format {args.format}: the report is text")
     return run_test(args.kb or ["kb"], args, streams.stdout, streams.stderr, args.as_of)
 
 
@@ -60,7 +61,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"cases per property, on the rules alone and with the facts "
                              f"(default: {DEFAULT_EXAMPLES}; {CI_EXAMPLES} when CI is set)")
     parser.add_argument("--seed", type=int, metavar="N", default=None,
-                        help="draw the same cases on every run (when CI is set: always)")
+                        help="draw the cases of this seed (when CI is set and no seed is "
+                             "given, the draws are fixed)")
     parser.add_argument("--save", metavar="DIR", default=None,
                         help="also write each counterexample as a .dl file in DIR")
 

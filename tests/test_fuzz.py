@@ -175,6 +175,7 @@ def test_a_query_of_any_text_answers_or_fails_with_positions(kb, text):
 
 @FUZZ
 @given(queries_text())
+@example("lone(A)?")  # a negated `_` atom that holds: its proof was sought under other names
 def test_why_on_any_text_explains_or_fails_with_positions(kb, text):
     try:
         expl = why(kb, text, BOUNDS)
@@ -256,7 +257,7 @@ def test_the_command_line_on_any_arguments_exits_cleanly(folder, argv):
     clean(*run(argv, folder))
 
 
-@FUZZ
+@settings(FUZZ, max_examples=max(10, settings.default.max_examples // 5))  # each loads a KB
 @given(st.lists(st.one_of(queries_text(), st.sampled_from(
     [".help", ".load case.dl", ".load ../../../../etc/passwd", ".facts pledged", ".limit 2",
      ".asof 2013", ".undo", ".redo", "retract pledged(red, blue).", "why ally(RF, BB)?",

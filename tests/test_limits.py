@@ -9,6 +9,7 @@ second), so a regression fails the test instead of freezing the suite. No test a
 from __future__ import annotations
 
 import contextvars
+import json
 import signal
 import sys
 import threading
@@ -22,9 +23,10 @@ from engine.explain import Limits, why
 from engine.fixpoint import Relation
 from engine.kb import KnowledgeBase
 from engine.limits import MAX_DEPTH, time_budget
+from engine.parse import parse_query
 from engine.plan import PlanAtom
 from engine.proof import Cut, Derived
-from engine.render import answer_json, answer_text
+from engine.render import answer_json, answer_text, dumps
 from engine.render_dot import explanation_dot
 from engine.render_json import explanation_json
 from engine.render_text import explanation_prose, explanation_tree
@@ -149,12 +151,13 @@ def test_an_explanation_out_of_time_is_partial_and_checked():
     chain = "p0(a).\np0(b).\n" + "".join(f"p{i + 1}(X) :- p{i}(X).\n" for i in range(300))
     with KnowledgeBase.from_text(chain) as kb:
         assert len(kb.ask("p300(X)?").rows) == 2  # the answers are known: choosing proofs is slow
-        expl = returns(why, kb, "p300(X)", Limits(seconds=0.2))
-        assert expl.holds and "time limit of 0.2 s reached" in expl.partial
+        expl = returns(why, kb, "p300(X)", Limits(seconds=0.05))
+        assert expl.holds and "time limit of 0.05 s reached" in expl.partial
         for proof in expl.proofs:
             check_proof(proof, kb)
         assert "partial: time limit" in explanation_tree(expl, Vocabulary.of(kb)).text
-        refuted = returns(why, kb, "p300(c)", Limits(seconds=0.2))
+        kb.ask(parse_query("p300(c)?"))  # the same: only the refutation is to be bounded
+        refuted = returns(why, kb, "p300(c)", Limits(seconds=0.05))
         assert not refuted.holds and refuted.partial
         check_refutation(refuted.refutation, kb)
         assert why(kb, "p3(a)").partial is None  # a new explanation has a budget of its own
@@ -162,6 +165,12 @@ def test_an_explanation_out_of_time_is_partial_and_checked():
 
 # -- size ------------------------------------------------------------------------------------
 ITEMS = "".join(f"item(i{n}).\n" for n in range(30)) + "pair(X) :- item(X).\n"
+
+
+def test_an_explanation_whose_answers_cannot_be_found_in_time_is_interrupted(heavy):
+    with pytest.raises(Interrupted, match=r"^time limit of 0\.2 s reached$"):
+        returns(why, heavy, "big(A, B, C, D)", Limits(seconds=0.2))
+    assert why(heavy, "big(n1, n2, n3, n4)").holds
 
 
 def test_an_answer_limit_marks_the_answer_partial_and_leaves_the_cache_whole():
@@ -173,6 +182,8 @@ def test_an_answer_limit_marks_the_answer_partial_and_leaves_the_cache_whole():
         whole = kb.ask("item(X)?")
         assert len(whole.rows) == 30 and whole.partial is None and "partial" not in answer_json(whole)
         assert kb.ask("item(X)?", limit=30).partial is None
+        shown = answer_json(whole, limit=5)  # a renderer's limit says the same
+        assert len(shown["answers"]) == 5 and shown["partial"] == cut.partial
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True, "3"])
@@ -311,3 +322,46 @@ def test_one_knowledge_base_shared_by_threads_stays_consistent():
             thread.join(LIVENESS)
         assert errors == [] and len(kb.ask("named(X)?").rows) == 1 + 4 * 30
         assert Symbol("t3_29") in {v for (v,) in kb.ask("named(X)?").rows}
+
+
+def test_partial_answers_and_explanations_follow_the_json_schemas(reach):
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    schemas = Path(__file__).resolve().parent.parent / "docs" / "schemas"
+
+    def valid(document: dict, name: str) -> None:
+        schema = json.loads((schemas / f"{name}.schema.json").read_text(encoding="utf-8"))
+        Draft202012Validator(schema).validate(document)
+
+    with KnowledgeBase.from_text(ITEMS + "odd(X) :- item(X), X != X.\n") as kb:
+        valid(json.loads(dumps(answer_json(kb.ask("item(X)?", limit=3)))), "answer")
+        refuted = why(kb, "odd(X)", Limits(candidates=5))
+        assert refuted.partial == "candidate limit 5 reached"
+        proved = why(reach, "reach(n50)", Limits(depth=4))
+        for expl, vocab in ((refuted, Vocabulary.of(kb)), (proved, Vocabulary.of(reach))):
+            document = json.loads(dumps(explanation_json(expl, vocab)))
+            assert document["partial"] == expl.partial
+            valid(document, "explanation")
+
+
+def test_the_evaluator_is_pydatalogs_interruptible_python_engine():
+    """The compiled engine runs a whole evaluation in C without releasing the GIL or looking at
+    pending exceptions: no time limit, no Ctrl-C, not even another thread could run meanwhile."""
+    from engine import backend
+
+    assert backend.pyEngine.__file__.endswith(".py")
+
+
+def test_an_interrupt_that_lands_where_python_ignores_it_is_not_shown():
+    from types import SimpleNamespace
+
+    from engine import backend
+
+    shown: list = []
+    backend._unraisable(SimpleNamespace(exc_value=backend._Stop()), shown.append)
+    assert shown == []
+    report = SimpleNamespace(exc_value=ValueError("a real problem"))
+    backend._unraisable(report, shown.append)
+    assert shown == [report]

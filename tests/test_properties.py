@@ -166,7 +166,7 @@ def test_a_planted_bug_breaks_its_property_with_a_shrunk_reproducible_counterexa
     (outcome,) = report.outcomes
     violation = outcome.violation
     assert violation is not None, f"{label} did not catch the bug"
-    assert outcome.mode == ALONE and len(violation.case.facts) <= 4
+    assert outcome.mode == ALONE and len(violation.case.facts) <= 6  # shrunk: a handful
     how = reproduction([str(rules)], program)
     for title, facts, goals in scene_files(violation.scenes):
         text = "\n".join(counterexample(violation.decl, title, facts, how, ALONE, None, goals))
@@ -298,3 +298,10 @@ def test_the_pytest_plugin_turns_each_property_into_a_test(pytester, tmp_path):
 def test_in_ci_the_draws_are_the_same_on_every_run(tmp_path):
     (tmp_path / "small.dl").write_text(SMALL, encoding="utf-8")
     assert run("--kb", str(tmp_path), "test")[1] == run("--kb", str(tmp_path), "test")[1]
+
+
+def test_the_plugin_and_the_command_draw_as_many_cases():
+    import engine.property_checks as checker
+    import engine.pytest_plugin as plugin
+    assert (plugin.CI_EXAMPLES, plugin.DEFAULT_EXAMPLES) == (checker.CI_EXAMPLES,
+                                                             checker.DEFAULT_EXAMPLES)
