@@ -5,7 +5,8 @@ Sits beside `kb` and `explain`, which both read it. Two kinds of bound, two beha
   an explanation) never raises: the result is cut there and marked partial, with the reason;
 - a **time** bound on a query raises `Interrupted` with the reason (no answer is known before
   evaluation ends, and an empty answer would read as "no"); on an explanation it cuts the
-  sub-proofs not built yet, and the explanation is marked partial.
+  sub-proofs not built yet, and the explanation is marked partial (unless not even the goal's
+  answers were found in time: then `why` raises `Interrupted` too).
 Either way the knowledge base is left as it was and keeps working. `MAX_DEPTH` caps the depth of
 any proof tree, so neither the explainer nor a renderer can exhaust the Python stack.
 
