@@ -138,7 +138,9 @@ class Backend:
     def name(self, key: str) -> str:
         """The private pyDatalog name of predicate `key` (no user text reaches pyDatalog)."""
         if key not in self._names:
-            self._names[key] = f"b{self.id}_p{len(self._names)}"
+            # Never ending in a digit: pyDatalog looks a predicate `n/a` up among the Python
+            # resolvers also as `n<a>/a`, so `b1_p1/1` would be answered by `b1_p11/1`.
+            self._names[key] = f"b{self.id}_p{len(self._names)}_"
         return self._names[key]
 
     def serve_relation(self, key: str, arity: int, lookup: Callable[[tuple], Iterable[tuple]]):

@@ -190,7 +190,8 @@ class KnowledgeBase:
 
     def aliases(self) -> dict[str, tuple[Value, ...]]:
         """Lower-cased alias name → the entities it names (from `alias/2` facts)."""
-        if self._alias_table is not None and self._alias_table[0] == self.store.generation:
+        revision = self.store.revisions.get("alias/2", 0)
+        if self._alias_table is not None and self._alias_table[0] == revision:
             return self._alias_table[1]
         table: dict[str, set[Value]] = {}
         for fact in self.facts("alias/2"):
@@ -198,7 +199,7 @@ class KnowledgeBase:
             if isinstance(name, String):
                 table.setdefault(name.text.lower(), set()).add(entity)
         result = {k: tuple(sorted(v)) for k, v in table.items()}
-        self._alias_table = (self.store.generation, result)
+        self._alias_table = (revision, result)
         return result
 
     def close(self) -> None:

@@ -1,10 +1,17 @@
 """The model: what holds, as of a day, for a checked program and its fact store.
 
-Sits on `backend` and `fixpoint`. Non-recursive rules are handed to pyDatalog once; each
-recursive stratum is evaluated here, bottom-up, and the result (with every tuple's rank) served
-to pyDatalog as a relation. Strata are materialised only when a query needs them and only again
-after a fact they depend on changed or the as-of day moved. Answers are cached until the next
-change. Everything is keyed by predicate `name/arity`; values are encoded (`values.sort_key`).
+Sits on `backend` (pyDatalog) and `materialise` (bottom-up evaluation in Python) and chooses,
+for each question, the evaluator that suits it:
+
+- a goal-directed question (some argument bound, or a conjunction) goes to pyDatalog, which was
+  given every non-recursive rule once, at load time;
+- a question that asks for a whole relation, and every recursive stratum, is evaluated bottom-up
+  in Python and kept until a predicate it depends on changes; a question about a relation that
+  is materialised and still fresh is answered from it, by a hash lookup.
+
+Both evaluators compute the same least model (the test suite checks each against the oracle).
+Answers are cached until the next change. Everything is keyed by predicate `name/arity`;
+values are encoded (`values.sort_key`).
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ import time
 
 from .backend import Backend, Interrupted
 from .checks import CheckedProgram
-from .fixpoint import DeadlineExceeded, Relation, evaluate_component
-from .plan import PlanAtom, PlanLiteral, PlanRule, plan_rule
+from .fixpoint import DeadlineExceeded
+from .materialise import Materialiser
+from .plan import PlanAtom, PlanLiteral, PlanRule
 from .store import FactStore
 
 FACTS = "#facts:"   # the stated facts of a derived predicate
@@ -28,37 +36,33 @@ class Model:
         self.checked = checked
         self.store = store
         self.backend = Backend()
+        self.python = Materialiser(checked, store)
         self._served: set[str] = set()
-        self._component_of: dict[str, int] = {}
-        self._plans: dict[int, list[PlanRule]] = {}
-        self._ranks: dict[str, dict[tuple, int]] = {}
-        self._fresh: dict[int, tuple] = {}
-        self._relations: dict[str, Relation] = {}  # indexes over materialised relations
         self._cache: dict = {}
-        self._cache_generation = -1
+        self._cache_generation: tuple | None = None
         self._compile()
 
     # -- compilation ---------------------------------------------------------------------
     def _compile(self) -> None:
         rules: list[tuple[PlanAtom, tuple[PlanLiteral, ...]]] = []
-        for stratum in self.checked.strata:
-            plans = [p for p in (plan_rule(r) for r in stratum.rules) if p is not None]
-            if stratum.recursive:
-                self._plans[stratum.index] = plans
-                for key in stratum.predicates:
-                    self._component_of[key] = stratum.index
-                    self._serve(key, self._materialised(key))
-            else:
-                plans = [self._without_anonymous_negation(p, rules) for p in plans]
-                rules.extend((p.head, p.body) for p in plans)
+        for key in self.python.component_of:
+            self._serve(key, self._recursive(key))
+        for plans in self.python.rule_plans.values():
+            rules.extend((p.head, p.body) for p in
+                         (self._without_anonymous_negation(p, rules) for p in plans))
         for key, info in self.checked.predicates.items():
             if not info.is_derived:
                 self._serve(key, self._stored(key), info.arity)
-            elif key not in self._component_of:
-                fresh = tuple(f"V{i}" for i in range(info.arity))
-                rules.append((PlanAtom(key, fresh), (PlanAtom(FACTS + key, fresh),)))
-                self._serve(FACTS + key, self._stored(key), info.arity)
+            elif key not in self.python.component_of and self.store.statements_of(key):
+                rules.append(self._stated_facts_rule(key))
         self.backend.add_rules(rules)
+
+    def _stated_facts_rule(self, key: str):
+        """`key(V…) :- #facts:key(V…)`: stated facts of a derived predicate, for pyDatalog."""
+        arity = self.checked.predicates[key].arity
+        fresh = tuple(f"V{i}" for i in range(arity))
+        self._serve(FACTS + key, self._stored(key), arity)
+        return PlanAtom(key, fresh), (PlanAtom(FACTS + key, fresh),)
 
     def _without_anonymous_negation(self, plan: PlanRule, rules) -> PlanRule:
         """Rewrite `not p(X, _)` as `not q(X)` with `q(X) :- p(X, _)`: pyDatalog needs it."""
@@ -86,89 +90,35 @@ class Model:
     def _stored(self, key: str):
         return lambda pattern: self.store.lookup(key, pattern)
 
-    def _materialised(self, key: str):
-        def lookup(pattern):
-            relation = self._relations.get(key)
-            if relation is None:
-                relation = self._relations[key] = Relation(self._ranks.get(key, {}))
-            return relation.lookup(pattern)
-
-        return lookup
+    def _recursive(self, key: str):
+        return lambda pattern: self.python.recursive(key).lookup(pattern)
 
     def ensure_served(self, key: str) -> None:
-        """Give pyDatalog a definition for `key` (a predicate first seen in a query or fact)."""
-        if key in self.checked.predicates and self.checked.predicates[key].is_derived:
-            return
-        self._serve(key, self._stored(key))
+        """Give pyDatalog a definition for `key` before a fact of it is told or asked about."""
+        if key not in self.checked.predicates or not self.checked.predicates[key].is_derived:
+            self._serve(key, self._stored(key))
+        elif key not in self.python.component_of and FACTS + key not in self._served:
+            self.backend.add_rules([self._stated_facts_rule(key)])
 
     # -- evaluation ----------------------------------------------------------------------
     def prepare(self, keys, deadline: float | None = None) -> None:
         """Materialise, in stratum order, every recursive stratum that `keys` depend on."""
-        for index in sorted(self._components_needed(keys)):
-            stamp = self._stamp(index)
-            if self._fresh.get(index) != stamp:
-                self._evaluate_component(index, deadline)
-                self._fresh[index] = stamp
-
-    def _components_needed(self, keys) -> set[int]:
-        return {self._component_of[k] for k in self._reachable(keys) if k in self._component_of}
-
-    def _reachable(self, keys) -> set[str]:
-        """`keys` and every predicate they depend on, through rules."""
-        todo, seen = list(keys), set()
-        while todo:
-            key = todo.pop()
-            if key in seen:
-                continue
-            seen.add(key)
-            info = self.checked.predicates.get(key)
-            if info is not None:
-                todo.extend(lit_key for r in info.rules for lit_key in _body_keys(r))
-        return seen
-
-    def _stamp(self, index: int) -> tuple:
-        """What a stratum's result depends on: the day and the changes to every predicate below."""
-        heads = [k for k, i in self._component_of.items() if i == index]
-        keys = sorted(self._reachable(heads))
-        return (self.store.day, tuple(self.store.changes.get(k, 0) for k in keys))
-
-    def _evaluate_component(self, index: int, deadline) -> None:
-        plans = self._plans[index]
-        inside = {k for k, i in self._component_of.items() if i == index}
-        initial = {k: set(self.store.rows(k)) for k in inside}
-        outside: dict[str, Relation] = {}
-
-        def lookup(key, pattern):
-            if key not in outside:
-                outside[key] = Relation(self.all_rows(key))
-            return outside[key].lookup(pattern)
-
-        ranks = evaluate_component(plans, initial, lookup, deadline)
-        for key in inside:
-            self._ranks[key] = ranks.get(key, {})
-            self._relations.pop(key, None)
+        self.python.prepare(keys, deadline)
 
     def all_rows(self, key: str) -> set[tuple]:
-        """Every tuple of `key` that holds (the caller has prepared its strata)."""
-        info = self.checked.predicates.get(key)
-        if key in self._component_of:
-            return set(self._ranks.get(key, {}))
-        if info is None or not info.is_derived:
-            return set(self.store.rows(key))
-        arity = info.arity
-        names = tuple(f"V{i}" for i in range(arity))
-        return self.backend.ask((PlanAtom(key, names),), names)
+        """Every tuple of `key` that holds."""
+        return self.python.rows(key)
 
     def rank(self, key: str, row: tuple) -> int | None:
         """The round in which a tuple of a recursive predicate was first derived (0: stated)."""
-        return self._ranks.get(key, {}).get(row)
+        return self.python.rank(key, row)
 
     def is_recursive(self, key: str) -> bool:
-        return key in self._component_of
+        return key in self.python.component_of
 
     def component_of(self, key: str) -> int | None:
         """The index of the recursive stratum that defines `key`, or None."""
-        return self._component_of.get(key)
+        return self.python.component_of.get(key)
 
     def ask(self, body: tuple[PlanLiteral, ...], variables: tuple[str, ...], timeout=None) -> set[tuple]:
         """The bindings of `variables` satisfying the plan literals `body` (cached)."""
@@ -179,35 +129,41 @@ class Model:
         cache_key = (body, variables)
         if cache_key in self._cache:
             return self._cache[cache_key]
-        keys = {lit.key for lit in body if isinstance(lit, PlanAtom)}
         deadline = None if timeout is None else time.monotonic() + timeout
-        for key in keys:
-            self.ensure_served(key)
         try:
-            self.prepare(keys, deadline)
-        except DeadlineExceeded:  # one exception for every stop, whichever evaluator stopped
-            raise Interrupted() from None
-        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-        rows = self._lookup(body[0], variables) if self._served_in_python(body) else (
-            self.backend.ask(body, variables, remaining) if body else {()})
+            if self._in_python(body):
+                rows = self._lookup(body[0], variables, deadline)
+            else:
+                rows = self.ask_pydatalog(body, variables, deadline)
+        except (DeadlineExceeded, KeyboardInterrupt) as exc:  # one exception for every stop
+            raise Interrupted() from exc
         self._cache[cache_key] = frozenset(rows)
         return self._cache[cache_key]
 
-    def _served_in_python(self, body) -> bool:
-        """True for one positive atom over stated or materialised tuples: no need for pyDatalog."""
+    def ask_pydatalog(self, body, variables, deadline: float | None = None) -> set[tuple]:
+        """The same bindings, evaluated goal-directed by pyDatalog (recursive strata prepared)."""
+        keys = {lit.key for lit in body if isinstance(lit, PlanAtom)}
+        for key in keys:
+            self.ensure_served(key)
+        self.prepare(keys, deadline)
+        if not body:
+            return {()}
+        remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+        return self.backend.ask(body, variables, remaining)
+
+    def _in_python(self, body) -> bool:
+        """True for one positive atom over stated, recursive, wholly asked or fresh tuples."""
         if len(body) != 1 or not isinstance(body[0], PlanAtom) or body[0].negated:
             return False
-        info = self.checked.predicates.get(body[0].key)
-        return info is None or not info.is_derived or body[0].key in self._component_of
+        atom = body[0]
+        if not self.python.is_derived(atom.key) or atom.key in self.python.component_of:
+            return True
+        return all(not isinstance(t, tuple) for t in atom.args) or self.python.is_fresh(atom.key)
 
-    def _lookup(self, atom: PlanAtom, variables: tuple[str, ...]) -> set[tuple]:
+    def _lookup(self, atom: PlanAtom, variables: tuple[str, ...], deadline) -> set[tuple]:
         pattern = tuple(t if isinstance(t, tuple) else None for t in atom.args)
-        if atom.key in self._component_of:
-            rows = self._materialised(atom.key)(pattern)
-        else:
-            rows = self.store.lookup(atom.key, pattern)
         found = set()
-        for row in rows:
+        for row in self.python.lookup(atom.key, pattern, deadline):
             binding: dict = {}
             if all(binding.setdefault(t, v) == v for t, v in zip(atom.args, row) if isinstance(t, str)):
                 found.add(tuple(binding[v] for v in variables))
@@ -215,15 +171,3 @@ class Model:
 
     def close(self) -> None:
         self.backend.close()
-
-
-def _body_keys(rule) -> list[str]:
-    from .syntax import Atom, Negation
-
-    keys = []
-    for lit in rule.body:
-        if isinstance(lit, Atom):
-            keys.append(lit.key)
-        elif isinstance(lit, Negation):
-            keys.append(lit.atom.key)
-    return keys

@@ -30,6 +30,7 @@ class FactStore:
         self.day = day
         self.generation = 0
         self.changes: dict[str, int] = defaultdict(int)  # per predicate: holding set changed
+        self.revisions: dict[str, int] = defaultdict(int)  # per predicate: statements changed
         self._stated: dict[str, dict[Row, list[Fact]]] = defaultdict(dict)
         self._holding: dict[str, set[Row]] = defaultdict(set)
         self._indexes: dict[str, dict[tuple[int, ...], dict[Row, list[Row]]]] = {}
@@ -43,7 +44,8 @@ class FactStore:
         statements.append(fact)
         if fact.holds_on(self.day) and row not in self._holding[key]:
             self._holding[key].add(row)
-            self._changed(key)
+            self._changed(key, row, True)
+        self.revisions[key] += 1
         self.generation += 1
         return True
 
@@ -57,6 +59,7 @@ class FactStore:
         if not statements:
             del self._stated[key][row]
         self._refresh_row(key, row)
+        self.revisions[key] += 1
         self.generation += 1
         return True
 
@@ -120,10 +123,19 @@ class FactStore:
         now = any(f.holds_on(self.day) for f in facts)
         if now != (row in holding):
             (holding.add if now else holding.discard)(row)
-            self._changed(key)
+            self._changed(key, row, now)
 
-    def _changed(self, key: str) -> None:
-        self._indexes.pop(key, None)
+    def _changed(self, key: str, row: Row, added: bool) -> None:
+        """Keep the indexes of `key` up to date (an edit costs O(indexes), not O(rows))."""
+        for bound, index in self._indexes.get(key, {}).items():
+            entry = tuple(row[i] for i in bound)
+            if added:
+                index.setdefault(entry, []).append(row)
+            else:
+                matching = index[entry]
+                matching.remove(row)
+                if not matching:
+                    del index[entry]
         self.changes[key] += 1
 
 

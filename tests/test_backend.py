@@ -85,3 +85,17 @@ def test_a_time_limit_interrupts_and_the_backend_still_works(backend):
     with pytest.raises(Interrupted):
         backend.ask(body, ("X0", "X4"), timeout=0.05)
     assert backend.ask((PlanAtom("e/2", (k("1"), k("2"))),), ()) == {()}
+
+
+@pytest.mark.parametrize("arity", [1, 2])
+def test_a_predicate_is_never_answered_by_another_whose_name_extends_it(backend, arity):
+    """pyDatalog looks predicate `n/a` up among the resolvers also as `n<a>/a`: private names
+    must not allow `…p1` to meet `…p11` (or `…p12` for arity 2)."""
+    keys = [f"k{i}/{arity}" for i in range(13)]
+    for key in keys:  # the order in which private names are given out
+        backend.name(key)
+    serve(backend, keys[0], {(k("a"),) * arity})
+    variables = tuple("XY"[:arity])
+    backend.add_rules([(PlanAtom(keys[1], variables), (PlanAtom(keys[0], variables),))])
+    serve(backend, keys[10 + arity], {(k("z"),) * arity})
+    assert backend.ask((PlanAtom(keys[1], variables),), variables) == {(k("a"),) * arity}

@@ -134,3 +134,14 @@ def test_aliases_resolve_in_queries_case_insensitively():
         answer = kb.ask("rift(JN, is)?")
         assert answer.holds and dict(answer.resolutions).keys() == {"JN", "is"}
         assert kb.ask("rift(X, Y)?").variables == ("X", "Y")
+
+
+@pytest.mark.parametrize("length", [10, 30])
+def test_many_predicates_never_share_a_name_inside_pydatalog(length):
+    """pyDatalog also looks predicate `n/1` up as resolver `n1/1`: with eleven or more
+    predicates, a private name `…p1` met `…p11`, and `p1(a)` was answered from the wrong one."""
+    chain = "p0(a). q0(b).\n" + "".join(f"p{i + 1}(X) :- p{i}(X).\nq{i + 1}(b).\n" for i in range(length))
+    with KnowledgeBase.from_text(chain, as_of=DAY) as kb:
+        for i in range(length + 1):
+            assert kb.holds(f"p{i}(a)?") and not kb.holds(f"p{i}(b)?"), i
+            assert kb.holds(f"q{i}(b)?") and not kb.holds(f"q{i}(a)?"), i
