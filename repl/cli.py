@@ -142,8 +142,8 @@ def _main(argv, stdout, stderr, stdin) -> int:
             from .launch import repl
 
             color = None if args.color == "auto" else args.color == "always"
-            with time_budget(args.timeout):  # a question out of time stops as on Ctrl-C
-                return repl(args.kb, args.as_of, args.format, stdin, stdout, stderr, color=color)
+            return _within(args.timeout, lambda: repl(args.kb, args.as_of, args.format, stdin,
+                                                      stdout, stderr, color=color), stderr)
         if args.file is not None:
             raise UsageError(f"allegiance {args.command}: error: -f runs statements as the REPL "
                              "does: `allegiance -f FILE` (without a command)")

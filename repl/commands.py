@@ -19,11 +19,11 @@ from attrs import frozen
 
 from engine.backend import Interrupted
 from engine.diagnostics import AllegianceError, render_all
-from engine.values import Date
+from engine.values import Date, printable
 
 from . import listing
 from .replies import expanded, reply
-from .result import QUIT, Result, combine, failure, no, ok
+from .result import QUIT, Result, combine, failure, no, ok, shown
 from .session import FORMATS, Session
 from .statements import Statement, split
 
@@ -109,7 +109,7 @@ def dispatch(session: Session, line: str) -> Result:
 def _unknown(name: str) -> str:
     close = difflib.get_close_matches(name.lower(), list(COMMANDS), 1)
     hint = f"; did you mean `.{COMMANDS[close[0]].name}`?" if close else ""
-    return f"unknown command `.{name}`{hint} (`.help` lists the commands)"
+    return f"unknown command `.{printable(name)}`{hint} (`.help` lists the commands)"
 
 
 # -- help ------------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def _load(session: Session, arg: str) -> Result:
     if not paths:
         return failure("`.load` needs a path: `.load FILE` or `.load FOLDER`")
     new = session.paths + [p for p in paths if p not in session.paths]
-    return _loaded(session, new, f"loaded {', '.join(paths)}")
+    return _loaded(session, new, shown(f"loaded {', '.join(paths)}"))
 
 
 @command("reload", "", "read every loaded file again (unsaved changes are kept)", ".reload")
@@ -211,7 +211,7 @@ def _asof(session: Session, arg: str) -> Result:
         try:
             session.as_of = None if arg == "today" else Date.parse(arg).first_day()
         except ValueError as exc:
-            return failure(f"`.asof`: {exc}")
+            return failure(f"`.asof`: {printable(str(exc))}")
         session.collapsed = {}
         session.sync_day()
     return ok(f"as of {session.day_text()}.")
@@ -222,7 +222,7 @@ def _asof(session: Session, arg: str) -> Result:
 def _format(session: Session, arg: str) -> Result:
     if arg:
         if arg not in FORMATS:
-            return failure(f"unknown format `{arg}`: choose {', '.join(FORMATS)}")
+            return failure(f"unknown format `{printable(arg)}`: choose {', '.join(FORMATS)}")
         session.format = arg
     return ok(f"format {session.format}.")
 
@@ -278,9 +278,9 @@ def _save(session: Session, arg: str) -> Result:
 
     words = _words(arg)
     try:
-        return ok(save(session, words[0] if words else None))
+        return ok(shown(save(session, words[0] if words else None)))
     except SaveError as exc:
-        return failure(f"not saved: {exc}")
+        return failure(shown(f"not saved: {exc}"))
 
 
 @command("quit", "", "leave (asks first when there are unsaved changes)", ".quit",

@@ -12,6 +12,7 @@ import difflib
 from engine.diagnostics import QueryError, error
 from engine.printer import format_fact, format_rule
 from engine.proof import Derived, Given
+from engine.values import printable
 
 from .result import Result, failure, no, ok
 from .session import Session
@@ -24,7 +25,7 @@ def predicates_text(session: Session, prefix: str = "") -> str:
         if key.startswith(prefix):
             rows.append((key, kind, doc))
     if not rows:
-        return f"no predicate starts with `{prefix}`." if prefix else "no predicates."
+        return f"no predicate starts with `{printable(prefix)}`." if prefix else "no predicates."
     width = max(len(k) for k, _, _ in rows)
     lines = [f"{k:<{width}}  {kind:<7}  {doc}".rstrip() for k, kind, doc in rows]
     return "\n".join(lines + [_count(len(rows), "predicate")])

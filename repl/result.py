@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from attrs import evolve, frozen
 
+from engine.values import printable
+
 OK, NO, ERROR, QUIT = "ok", "no", "error", "quit"
 
 
@@ -48,3 +50,9 @@ def combine(results: list[Result]) -> Result:
     rank = {OK: 0, NO: 1, ERROR: 2, QUIT: 3}
     status = max((r.status for r in results), key=rank.__getitem__, default=OK)
     return Result("\n".join(r.text for r in results if r.text), status)
+
+
+def shown(text: str) -> str:
+    """`text` as it may be printed: line by line, control characters (terminal escapes among
+    them) and bidirectional overrides written by code point, as in file names typed or saved."""
+    return "\n".join(printable(line) for line in text.split("\n"))

@@ -3,19 +3,19 @@
 Facts retracted at the prompt are cut out of the files they were read from (found by value in
 the file as it is now, so a file edited since loading is still handled right); facts asserted
 at the prompt are appended to one file. Every new text is parsed again and must hold exactly the
-statements expected before anything is written. Each file is written to a temporary file in its
-own folder and then moved over the original with `os.replace`, so a reader never sees half a
-file, and a failed write leaves every file as it was and the changes still in the session.
+statements expected before anything is written. The files are written by `engine.files`
+(a temporary file in the same folder, then `os.replace`), so a reader never sees half a file,
+and a failed write leaves every file as it was and the changes still in the session.
 """
 
 from __future__ import annotations
 
 import datetime
-import os
-import tempfile
 from pathlib import Path
 
+from engine import files
 from engine.diagnostics import AllegianceError
+from engine.files import WriteError
 from engine.lexer import tokenize_lenient
 from engine.parse import parse_program
 from engine.printer import format_fact
@@ -130,36 +130,13 @@ def _verify(text: str, path: Path, expected) -> None:
 
 
 def write_all(texts: dict[Path, str]) -> None:
-    """Write every file atomically: all temporary files first, then each moved into place."""
-    temps: list[tuple[str, Path]] = []
+    """Write every file atomically through `engine.files` (a symbolic link is followed, an
+    interruption leaves no temporary file); SaveError if a file cannot be written."""
     try:
-        for path, text in texts.items():
-            temps.append((_temporary(path, text), path))
-        for temp, path in temps:
-            os.replace(temp, path)
-    except OSError as exc:
-        for temp, _ in temps:
-            if os.path.exists(temp):
-                os.unlink(temp)
-        raise SaveError(f"cannot write `{exc.filename}`: {exc.strerror or exc}; "
-                        "nothing was written, the changes are still in the session") from None
-
-
-def _temporary(path: Path, text: str) -> str:
-    """A temporary file beside `path` holding `text`, flushed to disk."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-    except OSError:
-        os.unlink(temp)
-        raise
-    return temp
+        files.write_all(texts)
+    except WriteError as exc:
+        reason = exc.diagnostics[0].message.removesuffix("; the file is unchanged")
+        raise SaveError(f"{reason}; nothing was written, the changes are still in the session") from None
 
 
 def _report(added, removed, target) -> str:

@@ -20,6 +20,7 @@ from attrs import frozen
 
 from engine.kb import KnowledgeBase
 from engine.syntax import Fact
+from engine.values import printable
 
 FORMATS = ("tree", "prose", "json", "dot")
 
@@ -147,7 +148,7 @@ class Session:
     @property
     def name(self) -> str:
         """The knowledge base as the user named it: its paths, or `(empty)`."""
-        return ", ".join(self.paths) if self.paths else "(empty)"
+        return printable(", ".join(self.paths)) if self.paths else "(empty)"
 
     def counts(self) -> tuple[int, int]:
         """(facts stated, rules) of the knowledge base in use."""

@@ -2,7 +2,9 @@
 
 Every way a write can fail is simulated (no folder, a folder in place of the file, text that
 cannot be encoded, a full disk while writing, a failed rename, Ctrl-C in the middle): the old
-file keeps its text, no temporary file is left behind, and `WriteError` names the file.
+file keeps its text, no temporary file is left behind, and `WriteError` names the file. The
+REPL's `.save` writes through the same function: it follows a symbolic link, and when it fails
+it says so, leaves the file as it was and keeps the changes in the session.
 """
 
 from __future__ import annotations
@@ -147,3 +149,55 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+# -- the REPL's `.save` writes through the same door ----------------------------------------------
+@pytest.fixture
+def session(kb_file):
+    from repl.session import Session
+
+    s = Session.open([str(kb_file)])
+    yield s
+    s.close()
+
+
+def test_save_through_a_symbolic_link_changes_the_file_it_points_to(kb_file, tmp_path):
+    from repl.commands import execute
+    from repl.session import Session
+
+    link = tmp_path / "link.dl"
+    link.symlink_to(kb_file)
+    with_link = Session.open([str(link)])
+    try:
+        execute(with_link, "group(blue).")
+        assert execute(with_link, ".save").status == "ok"
+    finally:
+        with_link.close()
+    assert link.is_symlink() and kb_file.read_text(encoding="utf-8").endswith("group(blue).\n")
+
+
+@pytest.mark.parametrize("where, exc", [
+    pytest.param("fsync", OSError(28, "No space left on device"), id="disk-full"),
+    pytest.param("replace", OSError(13, "Permission denied"), id="rename-refused"),
+    pytest.param("fsync", KeyboardInterrupt(), id="ctrl-c"),
+])
+def test_a_failed_save_leaves_the_old_file_says_so_and_keeps_the_changes(where, exc, session,
+                                                                         kb_file, tmp_path,
+                                                                         monkeypatch):
+    from repl.commands import execute
+
+    execute(session, "group(blue).")
+    monkeypatch.setattr(os, where, fail_with(exc))
+    try:
+        result = execute(session, ".save")
+    except KeyboardInterrupt:
+        result = None  # the shell reports it; the file and the session must be as they were
+    monkeypatch.undo()
+    if result is not None:
+        assert result.failed and result.text == (
+            f"not saved: cannot write `{kb_file}`: {exc.strerror.lower()}; nothing was written, "
+            "the changes are still in the session")
+    assert kb_file.read_text(encoding="utf-8") == OLD
+    assert leftovers(tmp_path) == [] and session.unsaved == 1
+    assert execute(session, ".save").status == "ok"  # and a later save still works
+    assert kb_file.read_text(encoding="utf-8").endswith("group(blue).\n")

@@ -6,6 +6,8 @@ the query parser, `ask`, `tell`, `retract`, `why`, and random argument lists and
 to the command line (`repl.cli.main`, and through `-f -` the REPL's command layer). The property:
 the call returns or raises an `AllegianceError` whose every diagnostic has a position inside the
 text; the command line exits with 0 to 3 (or 5 for a time limit) and never prints a traceback.
+What the shell runs on every keystroke (the live validator, the completer) gets the same text:
+it only ever rejects with prompt_toolkit's `ValidationError`, at a place inside the text.
 
 The number of examples comes from the Hypothesis profile: `ci` (75 each) in CI and in
 `./dev test`, and thousands with the `long` profile, run as a separate command:
@@ -266,3 +268,36 @@ def test_the_command_line_on_any_arguments_exits_cleanly(folder, argv):
 def test_statements_piped_to_the_command_layer_fail_cleanly(folder, statements):
     argv = ["--kb", str(folder / "case.dl"), "--timeout", "20", "-f", "-"]
     clean(*run(argv, folder, statements))
+
+
+# -- the shell's keystroke aids ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def session(folder):
+    from repl.session import Session
+
+    s = Session.open([str(folder / "case.dl")])
+    yield s
+    s.close()
+
+
+@FUZZ
+@given(st.one_of(queries_text(), programs_text(), st.sampled_from(
+    [".load ", ".facts ", ".help ", "why ", "why not ", "retract ", ".asof ", ".format "]).flatmap(
+    lambda start: texts().map(lambda rest: start + rest))))
+@example("why " + "p(" * 3000)
+@example(".facts \x00\x1b[2J")
+def test_the_validator_and_the_completer_take_any_text(session, text):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.validation import ValidationError
+
+    from repl.completion import AllegianceCompleter
+    from repl.validation import AllegianceValidator
+
+    document = Document(text, len(text))
+    try:
+        AllegianceValidator(session).validate(document)
+    except ValidationError as exc:
+        assert 0 <= exc.cursor_position <= len(text) and exc.message
+    for completion in AllegianceCompleter(session).get_completions(document, CompleteEvent()):
+        assert -len(text) <= completion.start_position <= 0

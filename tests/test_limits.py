@@ -119,6 +119,37 @@ def test_ctrl_c_stops_an_evaluation_and_the_kb_keeps_working(heavy):
     assert heavy.ask("big(n2, n1, n3, n4)?").holds
 
 
+@pytest.mark.parametrize("how", ["query", "piped", "file"])
+def test_the_command_lines_timeout_ends_a_slow_question_with_exit_code_5(how, tmp_path):
+    import io
+
+    from repl.cli import main
+
+    kb, statements = tmp_path / "heavy.dl", tmp_path / "statements"
+    kb.write_text(HEAVY, encoding="utf-8")
+    statements.write_text(f"e(n1, n2)?\n{JOINED}\ne(n2, n3)?\n", encoding="utf-8")
+    argv = {"query": ["query", JOINED], "piped": [], "file": ["-f", str(statements)]}[how]
+    out, err = io.StringIO(), io.StringIO()
+    stdin = io.StringIO(statements.read_text(encoding="utf-8"))
+    code = returns(main, ["--kb", str(kb), "--timeout", "0.3", *argv], out, err, stdin)
+    assert code == 5
+    assert err.getvalue() == ("allegiance: time limit of 0.3 s reached before the evaluation "
+                              "finished: no answer is known (a longer --timeout may give one)\n")
+    assert out.getvalue() == ("" if how == "query" else "yes.\n")  # what came before is shown
+
+
+def test_the_command_lines_limit_shows_the_first_answers_and_says_how_many(tmp_path):
+    import io
+
+    from repl.cli import main
+
+    kb = tmp_path / "items.dl"
+    kb.write_text(ITEMS, encoding="utf-8")
+    out = io.StringIO()
+    assert main(["--kb", str(kb), "query", "item(X)?", "--limit", "2"], out, io.StringIO()) == 0
+    assert out.getvalue() == "X = i0.\nX = i1.\n2 of 30 answers shown.\n"
+
+
 def test_a_call_waiting_behind_a_busy_evaluator_is_cancelled_at_once():
     backend = Backend()
     try:
@@ -304,6 +335,41 @@ def test_two_knowledge_bases_in_two_threads_do_not_interfere():
     for thread in threads:
         thread.join(LIVENESS)
     assert errors == [] and not any(t.is_alive() for t in threads)
+
+
+JOINED = "e(A, B), e(B, C), e(C, D), A != D?"  # a conjunction: evaluated in the pyDatalog thread
+
+
+def test_stopping_or_closing_one_knowledge_base_leaves_another_evaluating_beside_it(heavy):
+    """Same predicate names, evaluated at the same time: a time limit that stops one knowledge
+    base's evaluation (an exception thrown into its pyDatalog thread) and a knowledge base
+    closed meanwhile leave the other one's answers whole."""
+    small = "big(A, B, C, D) :- e(A, B), e(B, C), e(C, D), A != D.\ne(m0, m1).\ne(m1, m2).\ne(m2, m3).\n"
+    errors: list[str] = []
+    done = threading.Event()
+
+    def steady() -> None:
+        with KnowledgeBase.from_text(small) as kb:
+            for i in range(10_000):
+                kb.tell(f"mark(k{i}).")  # a new generation: evaluated again, not cached
+                rows = names(kb.ask(JOINED))
+                if rows != ["m0 m1 m2 m3"]:
+                    errors.append(f"after {i}: {rows}")
+                if done.is_set():
+                    return
+
+    worker = threading.Thread(target=steady)
+    worker.start()
+    try:
+        for _ in range(3):
+            with pytest.raises(Interrupted):
+                returns(heavy.ask, JOINED, timeout=0.2)
+            KnowledgeBase.from_text(small).close()
+    finally:
+        done.set()
+        worker.join(LIVENESS)
+    assert errors == [] and not worker.is_alive()
+    assert heavy.ask("big(n1, n2, n3, n4)?").holds
 
 
 def test_one_knowledge_base_shared_by_threads_stays_consistent():

@@ -237,6 +237,74 @@ def test_an_alias_is_matched_as_a_whole_name_only(canary):
         assert_positioned(caught.value)
 
 
+# -- REPL lines ------------------------------------------------------------------------------
+REPL_LINES = ["{p}?", "why {p}?", "why not {p}?", "{p}.", "retract {p}.", ".{p}", ".help {p}",
+              ".load {p}", ".facts {p}", ".rules {p}", ".predicates {p}", ".sources {p}",
+              ".asof {p}", ".format {p}", ".limit {p}", ".depth {p}", ".expand {p}",
+              ".timer {p}", ".assume {p}.", ".flip {p}", ".critical {p}", ".sensitivity {p}"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_payload_typed_at_the_repl_is_refused_or_shown_inertly(payload, canary, kb_file,
+                                                                 monkeypatch):
+    from repl.commands import execute
+    from repl.session import Session
+
+    monkeypatch.chdir(kb_file.parent)  # a stray write would land here, beside the canary
+    text = fill(payload, canary)
+    session = Session.open([str(kb_file)])
+    try:
+        with nothing_executes():
+            for line in REPL_LINES:
+                shown = execute(session, line.replace("{p}", text)).text
+                inert(shown)
+                assert "internal error" not in shown and "Traceback" not in shown, (line, shown)
+            execute(session, ".drop")  # leave a what-if layer an `.assume` may have opened
+            assert session.paths == [str(kb_file)]  # `.load` of a payload loaded nothing
+            assert execute(session, "ally(RF, B)?").text.endswith("B = blue.\n1 answer.")
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("path", ["../../../../../../etc/passwd", "/dev/zero", "/etc", "~"])
+def test_a_path_traversal_in_repl_load_is_refused_and_changes_nothing(path, kb_file, monkeypatch):
+    from repl.commands import execute
+    from repl.session import Session
+
+    monkeypatch.chdir(kb_file.parent)
+    with nothing_executes():
+        session = Session.open([str(kb_file)])
+        try:
+            execute(session, "group(green).")
+            before = (session.counts(), session.unsaved)
+            result = execute(session, f".load {path}")
+            assert result.failed and "error" in result.text and "Traceback" not in result.text
+            inert(result.text)
+            assert session.paths == [str(kb_file)] and (session.counts(), session.unsaved) == before
+            assert execute(session, "group(green)?").text == "yes."
+        finally:
+            session.close()
+
+
+def test_a_file_name_with_escapes_is_shown_inertly_by_the_repl(tmp_path):
+    from repl.commands import execute
+    from repl.session import Session
+    from repl.shell import banner, toolbar_text
+
+    plain, hostile = tmp_path / "plain.dl", tmp_path / "evil\x1b]0;x\x07\u202e.dl"
+    plain.write_text(BASE, encoding="utf-8")
+    hostile.write_text("group(green).\n", encoding="utf-8")
+    session = Session.open([str(plain)])
+    try:
+        replies = [execute(session, line).text for line in (
+            f".load '{hostile}'", "group(black).", f".save '{hostile}'", ".reload")]
+        assert "loaded" in replies[0] and "saved 1 asserted fact" in replies[2]
+        for shown in [*replies, banner(session), toolbar_text(session)]:
+            inert(shown)
+    finally:
+        session.close()
+
+
 # -- diagnostics -----------------------------------------------------------------------------
 def test_a_diagnostic_never_prints_raw_escapes_from_file_names_or_text(tmp_path):
     name = tmp_path / "evil\x1b[2J\u202e.dl"
