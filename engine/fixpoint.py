@@ -1,37 +1,86 @@
-"""Bottom-up evaluation of one recursive stratum, recording the rank of every derived tuple.
+"""Bottom-up evaluation of one stratum, recording the rank of every derived tuple.
 
-Sits beside `backend`: pyDatalog evaluates the non-recursive rules top-down, and this module
-evaluates each recursive component (the rules whose head depends on itself) by semi-naive
-iteration in plain Python, because pyDatalog does not terminate on recursion over cyclic data.
+Sits beside `backend` and under `model`: every recursive component (the rules whose head depends
+on itself) is evaluated here by semi-naive iteration in plain Python, because pyDatalog does not
+terminate on recursion over cyclic data; a non-recursive stratum is the same call, finished in
+one round. Each rule is compiled once per delta position into a join plan (`joins`): the delta
+atom first, hash indexes on the bound columns, kept up to date as tuples are added. A relation
+of the component is a dict from tuple to rank, which is also its set, so ranks cost little.
 Guarantees: terminates on every stratified program (no function symbols or arithmetic, so the
 tuples are finitely many and each round adds at least one or stops); the rank of a tuple is the
 round in which it was first derived, and every tuple of rank k has a derivation whose premises
 inside the component all have ranks below k (stated facts have rank 0). That is what makes the
-proofs built from these ranks well-founded.
+proofs built from these ranks well-founded. The deadline is checked every round and every
+`joins.CHUNK` rows of a round's outermost loop.
 """
 
 from __future__ import annotations
 
+import math
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
-from .plan import PlanAtom, PlanCompare, PlanRule, compare
+from .joins import compile_join, compile_rule, key_of, run_join
+from .plan import PlanAtom, PlanRule
 
 Lookup = Callable[[str, tuple], Iterable[tuple]]
 
 
 class Relation:
-    """A set of tuples with hash indexes kept up to date as tuples are added."""
+    """A set of tuples with hash indexes kept up to date as tuples are added.
+
+    `rows` is a set, or for a relation built by `ranked`, a dict from each tuple to its rank (the
+    dict is the set: recording ranks costs no second structure)."""
 
     def __init__(self, rows: Iterable[tuple] = ()):
-        self.rows: set[tuple] = set(rows)
-        self._indexes: dict[tuple[int, ...], dict[tuple, list[tuple]]] = {}
+        self.rows: set[tuple] | dict[tuple, int] = set(rows)
+        self._indexes: dict[tuple[int, ...], dict] = {}
+
+    @classmethod
+    def ranked(cls, rows: Iterable[tuple] = ()) -> Relation:
+        """A relation recording each tuple's rank; `rows` have rank 0."""
+        return cls.over(dict.fromkeys(rows, 0))
+
+    @classmethod
+    def over(cls, rows: set | dict) -> Relation:
+        """A relation over `rows` itself, not a copy."""
+        relation = cls()
+        relation.rows = rows
+        return relation
 
     def add(self, row: tuple) -> None:
-        self.rows.add(row)
-        for bound, index in self._indexes.items():
-            index.setdefault(tuple(row[i] for i in bound), []).append(row)
+        if row not in self.rows:
+            self._index_new(dict.fromkeys((row,), 0) if isinstance(self.rows, dict) else {row})
+
+    def extend(self, rows: set[tuple], rank: int = 0) -> set[tuple] | dict[tuple, int]:
+        """Add those of `rows` not in the relation yet (at `rank`); return them, held as `rows` is."""
+        new = rows.difference(self.rows)
+        if new:
+            self._index_new(dict.fromkeys(new, rank) if isinstance(self.rows, dict) else new)
+        return new
+
+    def _index_new(self, new) -> None:
+        self.rows.update(new)
+        for columns, index in self._indexes.items():
+            for key, row in zip(map(key_of(columns), new), new):
+                found = index.get(key)
+                if found is None:
+                    index[key] = [row]
+                else:
+                    found.append(row)
+
+    def index(self, columns: tuple[int, ...]) -> dict:
+        """The rows by their values at `columns` (one value, or a tuple of two or more)."""
+        index = self._indexes.get(columns)
+        if index is None:
+            index = self._indexes[columns] = {}
+            for key, row in zip(map(key_of(columns), self.rows), self.rows):
+                found = index.get(key)
+                if found is None:
+                    index[key] = [row]
+                else:
+                    found.append(row)
+        return index
 
     def lookup(self, pattern: tuple) -> Iterable[tuple]:
         """The tuples matching `pattern` (None marks a free position)."""
@@ -40,13 +89,7 @@ class Relation:
             return self.rows
         if len(bound) == len(pattern):
             return (pattern,) if pattern in self.rows else ()
-        index = self._indexes.get(bound)
-        if index is None:
-            index = defaultdict(list)
-            for row in self.rows:
-                index[tuple(row[i] for i in bound)].append(row)
-            index = self._indexes[bound] = dict(index)
-        return index.get(tuple(pattern[i] for i in bound), ())
+        return self.index(bound).get(key_of(bound)(pattern), ())
 
 
 class DeadlineExceeded(Exception):
@@ -62,137 +105,107 @@ def evaluate_component(
     """The least fixpoint of `rules`, as tuple → rank for each predicate of the component.
 
     `initial` holds the stated facts of the component's predicates (rank 0); `lookup` answers
-    every literal about a predicate outside the component.
+    every literal about a predicate outside the component (asked once per predicate, for all).
     """
-    ranks: dict[str, dict[tuple, int]] = {k: dict.fromkeys(rows, 0) for k, rows in initial.items()}
+    full = {key: Relation.ranked(rows) for key, rows in initial.items()}
     for rule in rules:
-        ranks.setdefault(rule.head.key, {})
-    full = {k: Relation(r) for k, r in ranks.items()}
-    delta = {k: Relation(r) for k, r in ranks.items()}
+        full.setdefault(rule.head.key, Relation.ranked())
+    for _ in rounds(rules, full, lookup, deadline):
+        pass
+    return {key: relation.rows for key, relation in full.items()}
+
+
+def rounds(rules: list[PlanRule], full: dict[str, Relation], lookup: Lookup,
+           deadline: float | None = None) -> Iterator[tuple[int, dict]]:
+    """Each round's number and new tuples by predicate, added to `full` at the end of the round
+    (with their rank when `full` holds ranked relations; plain ones evaluate without ranks)."""
+    tick = None if deadline is None else _ticker(deadline)
+    outside = _Outside(lookup)
+    plans = [_plans(rule, full, outside) for rule in rules]
+    delta: dict[str, Relation] = {}
     rank = 0
-    first = True
-    while first or any(d.rows for d in delta.values()):
+    while rank == 0 or delta:
         rank += 1
-        if deadline is not None and time.monotonic() > deadline:
-            raise DeadlineExceeded
-        found: dict[str, set[tuple]] = defaultdict(set)
-        for rule in rules:
-            for row in _fire(rule, full, delta, lookup, first):
-                if row not in ranks[rule.head.key]:
-                    found[rule.head.key].add(row)
-        first = False
-        delta = {k: Relation() for k in full}
-        for key, rows in found.items():
-            for row in rows:
-                ranks[key][row] = rank
-                full[key].add(row)
-                delta[key].add(row)
-    return ranks
+        if tick is not None:
+            tick()
+        found: dict[str, set[tuple]] = {key: set() for key in full}
+        for rule, (whole, by_delta) in zip(rules, plans):
+            out = found[rule.head.key]
+            if rank == 1:
+                run_join(whole, _sources(rule, full, None, None, outside), out, (), tick)
+                continue
+            for at, plan in by_delta:
+                rows = delta.get(rule.body[at].key)
+                if rows:
+                    run_join(plan, _sources(rule, full, at, rows, outside), out, (), tick)
+        delta = {key: new for key, rows in found.items() if (new := full[key].extend(rows, rank))}
+        yield rank, delta
+        delta = {key: Relation.over(rows) for key, rows in delta.items()}
 
 
-def _fire(rule: PlanRule, full, delta, lookup: Lookup, first: bool):
-    """Heads of `rule` derivable in this round: from everything in round one, else from deltas."""
-    recursive = [i for i, lit in enumerate(rule.body) if isinstance(lit, PlanAtom)
-                 and not lit.negated and lit.key in full]
-    if first or not recursive:
-        if first:
-            yield from _heads(rule, _sources(rule, full, full, None), lookup)
-        return
-    for i in recursive:
-        yield from _heads(rule, _sources(rule, full, delta, i), lookup)
+def _plans(rule: PlanRule, full, outside) -> tuple:
+    """The rule's plan for round one, and one plan per recursive atom for the later rounds
+    (where the relations of the component, growing, count as the largest)."""
+    recursive = [i for i, lit in enumerate(rule.body)
+                 if isinstance(lit, PlanAtom) and not lit.negated and lit.key in full]
+    sources = _sources(rule, full, None, None, outside)
+    now = [len(s.rows) if s is not None else 0 for s in sources]
+    later = [math.inf if i in recursive else size for i, size in enumerate(now)]
+    return compile_rule(rule, None, now), [(i, compile_rule(rule, i, later)) for i in recursive]
 
 
-def _sources(rule: PlanRule, full, delta, delta_at: int | None):
-    """For each body position, the relation it reads (the delta at `delta_at`, else the full)."""
-    sources = {}
+def _sources(rule: PlanRule, full, at, delta, outside) -> list:
+    """The relation each body position reads: the delta at `at`, else the full or outside one."""
+    sources = []
     for i, lit in enumerate(rule.body):
-        if isinstance(lit, PlanAtom) and lit.key in full:
-            sources[i] = delta[lit.key] if i == delta_at else full[lit.key]
+        if not isinstance(lit, PlanAtom):
+            sources.append(None)
+        elif i == at:
+            sources.append(delta)
+        else:
+            sources.append(full[lit.key] if lit.key in full else outside.relation(lit.key, len(lit.args)))
     return sources
 
 
-def _heads(rule: PlanRule, sources, lookup: Lookup):
-    def read(i: int, lit: PlanAtom, pattern: tuple):
-        rel = sources.get(i)
-        return rel.lookup(pattern) if rel is not None else lookup(lit.key, pattern)
+class _Outside:
+    """The relations outside the component, each asked of `lookup` once, whole, and indexed here."""
 
-    for binding in match_body(rule.body, read, {}):
-        yield tuple(binding[t] if isinstance(t, str) else t for t in rule.head.args)
+    def __init__(self, lookup: Lookup):
+        self.lookup = lookup
+        self.relations: dict[str, Relation] = {}
+
+    def relation(self, key: str, arity: int) -> Relation:
+        relation = self.relations.get(key)
+        if relation is None:
+            relation = self.relations[key] = Relation(self.lookup(key, (None,) * arity))
+        return relation
+
+
+def _ticker(deadline: float) -> Callable[[], None]:
+    def tick() -> None:
+        if time.monotonic() > deadline:
+            raise DeadlineExceeded
+
+    return tick
 
 
 def match_body(body, read, binding: dict):
     """Every extension of `binding` that satisfies the plan literals of `body`.
 
     `read(i, atom, pattern)` gives the tuples of the atom at body position `i` matching the
-    pattern. Positive atoms are joined most-bound first; comparisons and negations are tested as
-    soon as their variables are bound (plans put them after the atoms that bind them).
+    pattern; it is asked once per atom, for all its tuples. Comparisons and negations are tested
+    as soon as their variables are bound; an unsafe body raises ValueError.
     """
-    pending = list(range(len(body)))
-    yield from _match(body, read, binding, pending)
+    names = tuple(dict.fromkeys([*binding, *(t for lit in body for t in _variables(lit))]))
+    plan = compile_join(body, names, None, tuple(binding))
+    sources = [Relation(read(i, lit, (None,) * len(lit.args))) if isinstance(lit, PlanAtom) else None
+               for i, lit in enumerate(body)]
+    found: set[tuple] = set()
+    run_join(plan, sources, found, tuple(binding.values()))
+    for row in found:
+        yield dict(zip(names, row))
 
 
-def _match(body, read, binding, pending):
-    if not pending:
-        yield dict(binding)
-        return
-    i = _choose(body, binding, pending)
-    lit = body[i]
-    rest = [j for j in pending if j != i]
-    if isinstance(lit, PlanCompare):
-        if compare(lit.op, _value(lit.left, binding), _value(lit.right, binding)):
-            yield from _match(body, read, binding, rest)
-        return
-    pattern = tuple(_value(t, binding) if t is not None else None for t in lit.args)
-    pattern = tuple(None if isinstance(v, str) else v for v in pattern)
-    if lit.negated:
-        if not any(True for _ in read(i, lit, pattern)):
-            yield from _match(body, read, binding, rest)
-        return
-    for row in read(i, lit, pattern):
-        extended = _unify(lit.args, row, binding)
-        if extended is not None:
-            yield from _match(body, read, extended, rest)
-
-
-def _choose(body, binding, pending) -> int:
-    """The next literal: a ready test, else the positive atom with the most bound arguments."""
-    best, best_score = None, -1
-    for i in pending:
-        lit = body[i]
-        free = _free(lit, binding)
-        if not isinstance(lit, PlanAtom) or lit.negated:
-            if not free:
-                return i
-            continue
-        score = sum(1 for t in lit.args if t is None or t not in free) * 2 + (not free)
-        if score > best_score:
-            best, best_score = i, score
-    if best is None:  # only tests with unbound variables remain: the rule is unsafe
-        raise ValueError("unsafe body: a test reads an unbound variable")
-    return best
-
-
-def _free(lit, binding) -> set[str]:
+def _variables(lit) -> list[str]:
     terms = lit.args if isinstance(lit, PlanAtom) else (lit.left, lit.right)
-    return {t for t in terms if isinstance(t, str) and t not in binding}
-
-
-def _value(term, binding):
-    return binding.get(term, term) if isinstance(term, str) else term
-
-
-def _unify(args, row, binding):
-    extended = dict(binding)
-    for term, value in zip(args, row):
-        if term is None:
-            continue
-        if isinstance(term, tuple):
-            if term != value:
-                return None
-        elif term in extended:
-            if extended[term] != value:
-                return None
-        else:
-            extended[term] = value
-    return extended
-
+    return [t for t in terms if isinstance(t, str)]

@@ -22,6 +22,7 @@ from .diagnostics import AllegianceError, LoadError, QueryError, error
 from .limits import Deadline, Interrupted, answer_limit, check_count
 from .model import Model
 from .parse import parse_fact, parse_program, parse_query
+from .parse_facts import paused_gc
 from .plan import plan_query
 from .store import FactStore
 from .syntax import Atom, Comparison, Constant, Fact, Negation, Program, Query, Variable
@@ -69,18 +70,20 @@ class KnowledgeBase:
     def from_program(cls, program: Program, **options) -> KnowledgeBase:
         """A knowledge base of an already parsed program; raises LoadError if it fails checks."""
         try:
-            return cls(check(program), **options)
+            with paused_gc():  # checking and storing make many objects, none of them garbage
+                return cls(check(program), **options)
         except AllegianceError as exc:
             raise LoadError(exc.diagnostics) from None
 
     @classmethod
     def from_text(cls, text: str, file: str = "<text>", **options) -> KnowledgeBase:
         """A knowledge base of one text; raises LoadError with every problem found."""
-        try:
-            program = parse_program(text, file)
-        except AllegianceError as exc:
-            raise LoadError(exc.diagnostics) from None
-        return cls.from_program(program, **options)
+        with paused_gc():
+            try:
+                program = parse_program(text, file)
+            except AllegianceError as exc:
+                raise LoadError(exc.diagnostics) from None
+            return cls.from_program(program, **options)
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | Path], **options) -> KnowledgeBase:
@@ -141,12 +144,10 @@ class KnowledgeBase:
         free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
         rows = self.model.ask(body, free, timeout)
         column = {v: i for i, v in enumerate(free)}
-        decoded = sorted(
-            tuple(row[column[mapping[n]]] if isinstance(mapping[n], str) else mapping[n] for n in names)
-            for row in rows
-        )
-        values = tuple(tuple(from_key(k) for k in row) for row in _distinct(decoded))
-        return Answer(query, names, values, self.as_of, resolutions)
+        if tuple(mapping[n] for n in names) != free:  # not each name its own column, in order
+            rows = {tuple(row[column[mapping[n]]] if isinstance(mapping[n], str) else mapping[n]
+                          for n in names) for row in rows}
+        return Answer(query, names, sorted_values(rows), self.as_of, resolutions)
 
     def holds(self, query: str | Query, as_of: datetime.date | None = None) -> bool:
         """True when the query has at least one answer."""
@@ -293,16 +294,23 @@ def resolve_aliases(query: Query, aliases: dict[str, tuple[Value, ...]]):
     return Query(tuple(body), query.span), tuple(resolutions.items())
 
 
+def sorted_values(rows) -> tuple[tuple[Value, ...], ...]:
+    """Encoded rows, sorted, as values: each distinct value decoded once, and rows compared as
+    tuples of small integers (their values' places in order), several times faster than as
+    tuples of encoded values."""
+    distinct = sorted({v for row in rows for v in row})
+    place = {v: i for i, v in enumerate(distinct)}
+    values = [from_key(v) for v in distinct]
+    if all(len(row) == 1 for row in rows):
+        ordered = sorted(place[row[0]] for row in rows)
+        return tuple((values[i],) for i in ordered)
+    get = place.__getitem__
+    ordered = sorted(tuple(map(get, row)) for row in rows)
+    return tuple(tuple(values[i] for i in row) for row in ordered)
+
+
 def _row(fact: Fact) -> tuple:
     return tuple(sort_key(a.value) for a in fact.atom.args)
-
-
-def _distinct(rows):
-    previous = object()
-    for row in rows:
-        if row != previous:
-            yield row
-        previous = row
 
 
 def _reason(exc: Exception) -> str:

@@ -68,9 +68,11 @@ def tokenize_lenient(text: str, file: str = "<text>") -> tuple[Token, ...]:
     return tuple(scan(text, file)[0])
 
 
-def scan(text: str, file: str = "<text>") -> tuple[list[Token], list[Diagnostic]]:
-    """The tokens of `text` (comments and errors included) and the lexical errors found."""
-    lexer = _Lexer(text, file)
+def scan(text: str, file: str = "<text>", first_line: int = 1) -> tuple[list[Token],
+                                                                        list[Diagnostic]]:
+    """The tokens of `text` (comments and errors included) and the lexical errors found;
+    `first_line` is the number of the text's first line in its file."""
+    lexer = _Lexer(text, file, first_line - 1)
     lexer.run()
     return _classify(lexer.tokens), lexer.diagnostics
 
@@ -78,6 +80,14 @@ def scan(text: str, file: str = "<text>") -> tuple[list[Token], list[Diagnostic]
 def string_value(text: str) -> str:
     """The text a string literal denotes (invalid escapes are kept as written)."""
     return _read_string(text, 0)[1]
+
+
+def checked_string_value(text: str) -> str | None:
+    """The text a string literal denotes, or None when it has an invalid escape."""
+    if "\\" not in text:
+        return text[1:-1]
+    end, value, problems = _read_string(text, 0)
+    return None if problems or end != len(text) else value
 
 
 def describe(token: Token) -> str:
@@ -99,14 +109,14 @@ def capped(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
 class _Lexer:
     """One pass over the text, line by line."""
 
-    def __init__(self, text: str, file: str):
-        self.file, self.lines = file, text.split("\n")
+    def __init__(self, text: str, file: str, offset: int = 0):
+        self.file, self.lines, self.offset = file, text.split("\n"), offset
         self.shown = [line[:-1] if line.endswith("\r") else line for line in self.lines]
         self.tokens: list[Token] = []
         self.diagnostics: list[Diagnostic] = []
 
     def span(self, line: int, start: int, end: int) -> Span:
-        return Span(self.file, line + 1, start + 1, end + 1, self.shown[line])
+        return Span(self.file, line + 1 + self.offset, start + 1, end + 1, self.shown[line])
 
     def add(self, kind: str, line: int, start: int, end: int) -> int:
         self.tokens.append(Token(kind, self.lines[line][start:end], self.span(line, start, end)))

@@ -157,7 +157,7 @@ class Materialiser:
         """The relation of a recursive predicate as last prepared."""
         relation = self._relations.get(key)
         if relation is None:
-            relation = self._relations[key] = Relation(self._ranks.get(key, {}))
+            relation = self._relations[key] = Relation.over(self._ranks.get(key, {}))
         return relation
 
     def rank(self, key: str, row: tuple) -> int | None:
@@ -176,7 +176,7 @@ class Materialiser:
     def _evaluate_derived(self, key: str, deadline) -> Relation:
         initial = {key: set(self.store.rows(key))}
         ranks = evaluate_component(self.rule_plans.get(key, []), initial, self._reader(), deadline)
-        return Relation(ranks.get(key, {}))
+        return Relation.over(ranks.get(key, {}))
 
     def lookup(self, key: str, pattern: tuple, deadline: float | None = None):
         """The tuples of any predicate matching `pattern`, materialising what it needs."""

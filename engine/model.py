@@ -17,6 +17,7 @@ values are encoded (`values.sort_key`).
 from __future__ import annotations
 
 import time
+from operator import itemgetter
 
 from .backend import Backend, Interrupted
 from .checks import CheckedProgram
@@ -162,8 +163,17 @@ class Model:
 
     def _lookup(self, atom: PlanAtom, variables: tuple[str, ...], deadline) -> set[tuple]:
         pattern = tuple(t if isinstance(t, tuple) else None for t in atom.args)
+        rows = self.python.lookup(atom.key, pattern, deadline)
+        named = [t for t in atom.args if isinstance(t, str)]
+        if len(set(named)) == len(named):  # no repeated variable: a projection
+            if tuple(named) == tuple(atom.args) == variables:
+                return set(rows)
+            project = itemgetter(*(atom.args.index(v) for v in variables)) if variables else None
+            if len(variables) == 1:
+                return {(v,) for v in map(project, rows)}
+            return set(map(project, rows)) if project else ({()} if rows else set())
         found = set()
-        for row in self.python.lookup(atom.key, pattern, deadline):
+        for row in rows:
             binding: dict = {}
             if all(binding.setdefault(t, v) == v for t, v in zip(atom.args, row) if isinstance(t, str)):
                 found.add(tuple(binding[v] for v in variables))

@@ -6,11 +6,14 @@ exception raised is `ParseError`, carrying every syntax error found (after an er
 skips to the `.` ending the statement and goes on, up to `MAX_ERRORS`), each a `syntax`
 diagnostic with its span. What parses has spans on every node, ground facts with valid dates and
 a non-empty interval, declarations without repeated fields or parameters. Upper-case names are
-variables here: aliases are resolved later, by `kb`.
+variables here: aliases are resolved later, by `kb`. Lines of plain facts, most of a large text,
+are read by `parse_facts` (the same nodes and spans, faster); this parser reads the rest, and all
+of a text with an error, so that diagnostics are always its own.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NoReturn
 
 from .diagnostics import ParseError, Span, error
@@ -19,6 +22,7 @@ from .lexer import tokenize, tokenize_lenient  # noqa: F401  (part of the parsin
 from .parse_decls import DATE_HINT as _DATE_HINT
 from .parse_decls import DeclarationGrammar
 from .parse_decls import join as _join
+from .parse_facts import paused_gc, read_statements
 from .syntax import (COMPARISONS, Atom, Comparison, Constant, Fact, Literal, Negation, Program,
                      Query, Rule, Statement, Term, Variable)
 from .values import Date, Integer, String, Symbol, Value
@@ -42,10 +46,22 @@ _HINTS = {  # (where, the token found or its kind) → the likely fix
 }
 
 
-def parse_program(text: str, file: str = "<text>") -> Program:
-    """The statements of `text`; ParseError with every syntax error found."""
-    parser = _Parser(text, file)
-    return parser.done(parser.program())
+def parse_program(text: str, file: str = "<text>", *, fast: bool = True) -> Program:
+    """The statements of `text`; ParseError with every syntax error found. Lines of plain facts
+    are read by `parse_facts` unless `fast` is false; the result is the same either way."""
+    with paused_gc():
+        statements = read_statements(text, file, partial(_statements, file=file)) if fast else None
+        if statements is not None:
+            return Program(tuple(statements))
+        parser = _Parser(text, file)
+        return parser.done(parser.program())
+
+
+def _statements(text: str, first_line: int, file: str) -> list[Statement] | None:
+    """The statements of lines of `file` from `first_line` (0-based), or None on any error."""
+    parser = _Parser(text, file, first_line=first_line + 1)
+    program = parser.program()
+    return None if parser.diagnostics else list(program.statements)
 
 
 def parse_query(text: str, file: str = "<query>") -> Query:
@@ -87,8 +103,8 @@ class _Stop(Exception):
 class _Parser(DeclarationGrammar):
     """The tokens of one text, a position among them and the diagnostics found so far."""
 
-    def __init__(self, text: str, file: str, final_optional: bool = False):
-        tokens, self.diagnostics = scan(text, file)
+    def __init__(self, text: str, file: str, final_optional: bool = False, first_line: int = 1):
+        tokens, self.diagnostics = scan(text, file, first_line)
         self.tokens = [t for t in tokens if t.kind != "comment"]
         self.pos, self.start, self.column, self.final_optional = 0, 0, 1, final_optional
 
