@@ -304,9 +304,9 @@ def sorted_values(rows) -> tuple[tuple[Value, ...], ...]:
     if all(len(row) == 1 for row in rows):
         ordered = sorted(place[row[0]] for row in rows)
         return tuple((values[i],) for i in ordered)
-    get = place.__getitem__
-    ordered = sorted(tuple(map(get, row)) for row in rows)
-    return tuple(tuple(values[i] for i in row) for row in ordered)
+    get, value = place.__getitem__, values.__getitem__
+    ordered = sorted([tuple(map(get, row)) for row in rows])
+    return tuple([tuple(map(value, row)) for row in ordered])
 
 
 def _row(fact: Fact) -> tuple:
