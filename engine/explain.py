@@ -1,6 +1,7 @@
 """`why`: a proof for a goal that holds, a refutation for one that does not.
 
-Sits on `model` (it only asks questions of the model) and produces `proof` values. Guarantees:
+Sits on `model` (it only asks questions of the model, through `instances`, which answers the
+subgoals of one explanation in Python and remembers them) and produces `proof` values. Guarantees:
 - a proof exists exactly when the goal holds, and every step is a ground instance of a rule whose
   premises hold, one premise per body literal;
 - proofs are well-founded: inside a recursive stratum a premise always has a lower rank (the
@@ -19,12 +20,12 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from .instances import Subgoals
 from .kb import KnowledgeBase
 from .limits import MAX_DEPTH, Budget, Interrupted, OutOfTime
-from .plan import plan_query
 from .proof import Absent, Cut, Derived, Explanation, Given, Proof, Test
 from .syntax import Atom, Comparison, Constant, Negation, Query, Variable, substitute_literal
-from .values import from_key, sort_key
+from .values import sort_key
 
 
 @frozen
@@ -52,6 +53,7 @@ class Explainer:
         self.limits = limits
         self.budget = Budget(limits.seconds, limits.nodes)
         self.depth = min(limits.depth, MAX_DEPTH)
+        self.subgoals = Subgoals(self.model, self.checked, self.budget)
         self._choices: dict[tuple, tuple | None] = {}
 
     # -- entry point -------------------------------------------------------------------------
@@ -59,23 +61,27 @@ class Explainer:
         """A proof of each answer of `goal` (up to the limit), or the refutation of `goal`."""
         from .refute import Refuter
 
-        try:
-            answer = self.ask(Query((goal,)))
+        try:  # `why p(a, _)`: each answer's `_` filled with the least value that holds
+            grounds = [g if g.is_ground else self.least(g) for g in self._answers(goal)]
+            grounds = [g for g in grounds if g is not None]
         except OutOfTime:  # not even the answers are known: there is nothing to show
             raise Interrupted(self.budget.deadline.reached()) from None
-        proofs = []
-        if len(answer.rows) > self.limits.answers:
-            self.budget.reached(f"only the first {self.limits.answers} of {len(answer.rows)} "
+        if len(grounds) > self.limits.answers:
+            self.budget.reached(f"only the first {self.limits.answers} of {len(grounds)} "
                                 "answers are explained")
-        for row in answer.rows[: self.limits.answers]:
-            binding = dict(zip(answer.variables, row))
-            ground = substitute_literal(goal, binding)
-            proofs.append(self.proof(ground))
+        proofs = [self.proof(ground) for ground in grounds[: self.limits.answers]]
         if proofs:
             return Explanation(goal, self.kb.as_of, tuple(proofs), partial=self.budget.partial())
         refutation = Refuter(self).refute(goal)
         see_also = self._see_also(goal)
         return Explanation(goal, self.kb.as_of, (), refutation, see_also, self.budget.partial())
+
+    def _answers(self, goal: Atom) -> list[Atom]:
+        """The instances of `goal` that hold, least first. A goal that binds no argument asks
+        for a whole relation: the knowledge base answers it (and may have the answer cached)."""
+        if not goal.args or any(isinstance(t, Constant) for t in goal.args):
+            return self.subgoals.answers(goal)
+        return [substitute_literal(goal, b) for b in self.ask(Query((goal,))).bindings()]
 
     def cut(self, atom: Atom, reason: str | None = None) -> Cut:
         """A `Cut` for `atom` (by default: the time is out), its reason noted for `partial`."""
@@ -90,21 +96,19 @@ class Explainer:
         from .parse import parse_query
         from .values import String
 
-        decl = next((d for d in self.checked.program.predicates if d.key == goal.key), None)
+        info = self.checked.predicates.get(goal.key)
+        decl = info.decl if info else None  # the first declaration of the key, as checked
         see = decl.get("see") if decl else None
         if not isinstance(see, String) or not goal.is_ground:
             return ()
         related = parse_query(see.text, "<see>").body[0]
         related = substitute_literal(related, {p: t.value for p, t in zip(decl.params, goal.args)})
         try:
-            answer = self.ask(Query((related,)))
+            grounds = self.subgoals.answers(related)
         except OutOfTime:
             self.budget.reached(self.budget.deadline.reason)
             return ()
-        proofs = []
-        for row in answer.rows[: self.limits.alternatives]:
-            proofs.append(self.proof(substitute_literal(related, dict(zip(answer.variables, row)))))
-        return tuple(proofs)
+        return tuple(self.proof(ground) for ground in grounds[: self.limits.alternatives])
 
     def proof(self, atom: Atom, depth: int = 0) -> Proof:
         """The default proof of a ground atom that holds (a `Cut` once the time is out)."""
@@ -186,24 +190,7 @@ class Explainer:
     def instances(self, rule, atom: Atom) -> list[dict]:
         """Every binding of the rule's named variables under which its head is `atom` and its
         body holds (values decoded), in the order of values."""
-        head = _match_head(rule.head, atom)
-        if head is None:
-            return []
-        body = tuple(substitute_literal(lit, head) for lit in rule.body)
-        planned = plan_query(body)
-        if planned is None:
-            return []
-        plan, mapping = planned
-        free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
-        rows = sorted(self.budget.within(self.model.ask, plan, free))
-        column = {v: i for i, v in enumerate(free)}
-        found = []
-        for row in rows:
-            binding = dict(head)
-            for name, term in mapping.items():
-                binding[name] = from_key(row[column[term]] if isinstance(term, str) else term)
-            found.append(binding)
-        return found
+        return self.subgoals.instances(rule, atom)
 
     def _measure(self, atom, index, rule, binding):
         """The option of one derivation, or None; a generator: yields the premises to choose."""
@@ -236,6 +223,10 @@ class Explainer:
         mine = self.model.component_of(a.key)
         return mine is not None and mine == self.model.component_of(b.key)
 
+    def least(self, atom: Atom) -> Atom | None:
+        """The least instance of `atom` that holds (its `_` arguments filled in), or None."""
+        return self._ground_anonymous(atom)
+
     def _ground_anonymous(self, atom: Atom, conclusion: Atom | None = None) -> Atom | None:
         """A premise with `_` arguments: the least matching tuple that holds; inside the
         conclusion's recursive stratum, the one of least rank below the conclusion's (None if
@@ -244,8 +235,7 @@ class Explainer:
             return atom
         args = tuple(Variable(f"_{i}") if isinstance(t, Variable) else t for i, t in enumerate(atom.args))
         atom = Atom(atom.predicate, args, atom.span)
-        answer = self.ask(Query((atom,)))
-        grounds = [substitute_literal(atom, dict(zip(answer.variables, row))) for row in answer.rows]
+        grounds = self.subgoals.answers(atom)
         if conclusion is not None and self._same_stratum(conclusion, atom):
             limit = self.model.rank(conclusion.key, _row(conclusion))
             ranked = [(self.model.rank(g.key, _row(g)), i, g) for i, g in enumerate(grounds)]
@@ -298,21 +288,6 @@ class Explainer:
 
 def _row(atom: Atom) -> tuple:
     return tuple(sort_key(t.value) for t in atom.args if isinstance(t, Constant))
-
-
-def _match_head(head: Atom, atom: Atom) -> dict | None:
-    """The binding of head variables that makes `head` equal to the ground `atom`, or None."""
-    binding: dict = {}
-    for term, value in zip(head.args, atom.args):
-        value = value.value
-        if isinstance(term, Constant):
-            if term.value != value:
-                return None
-        elif term.is_anonymous:
-            continue
-        elif binding.setdefault(term.name, value) != value:
-            return None
-    return binding
 
 
 def why(kb: KnowledgeBase, goal, limits: Limits = Limits()) -> Explanation:

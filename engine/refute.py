@@ -1,7 +1,8 @@
 """Refutations: every reason a goal does not hold, independent of the order of body literals.
 
-Sits beside `explain`. For a goal that does not hold, each rule whose head matches it is an
-`Attempt`, and its blocks are found from sets, never from the order of the body:
+Sits beside `explain` and asks its questions through the explainer's subgoals (`instances`).
+For a goal that does not hold, each rule whose head matches it is an `Attempt`, and its blocks
+are found from sets, never from the order of the body:
 - the minimal sets of positive literals that have no match together (`Missing`); a literal with
   no match on its own is refuted in turn, down to missing stated facts;
 - otherwise every candidate binding (each satisfies all positive literals) with every comparison
@@ -18,7 +19,7 @@ import itertools
 from .limits import OutOfTime
 from .plan import plan_query
 from .proof import Attempt, Circular, Cut, FailedTest, Missing, Present, Refutation, Test
-from .syntax import Atom, Comparison, Constant, Negation, Query, Variable, substitute_literal
+from .syntax import Atom, Comparison, Constant, Negation, Variable, substitute_literal
 from .values import from_key, sort_key
 
 MAX_SUBSET = 3  # largest set of positive literals searched for a joint absence
@@ -106,11 +107,7 @@ class Refuter:
         return Missing(tuple(atoms), refutations)
 
     def _satisfiable(self, atoms) -> bool:
-        planned = plan_query(tuple(_named(a) for a in atoms))
-        if planned is None:
-            return False
-        plan, _ = planned
-        return bool(self.explainer.budget.within(self.model.ask, plan, ()))
+        return self.explainer.subgoals.holds(tuple(atoms))
 
     def _candidates(self, positives) -> list[dict]:
         """Every binding of the named variables that satisfies all positive literals."""
@@ -121,7 +118,7 @@ class Refuter:
         free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
         column = {v: i for i, v in enumerate(free)}
         found = []
-        for row in sorted(self.explainer.budget.within(self.model.ask, plan, free)):
+        for row in sorted(self.explainer.subgoals.ask(plan, free)):
             found.append({n: from_key(row[column[t]] if isinstance(t, str) else t) for n, t in mapping.items()})
         return found or [{}]
 
@@ -142,15 +139,12 @@ class Refuter:
         return blocks
 
     def _derivable(self, atom: Atom) -> bool:
-        return self.explainer.ask(Query((_named(atom),))).holds
+        return self.explainer.subgoals.holds((atom,))
 
     def _proofs(self, atom: Atom):
         if atom.is_ground:
             return self.explainer.alternatives(atom)
-        named = _named(atom)  # once: each call names the `_` afresh
-        answer = self.explainer.ask(Query((named,)))
-        binding = dict(zip(answer.variables, answer.rows[0]))
-        return self.explainer.alternatives(substitute_literal(named, binding))
+        return self.explainer.alternatives(self.explainer.least(atom))
 
 
 def _close_equalities(body, binding: dict) -> dict:

@@ -13,7 +13,7 @@ from engine.render_dot import explanation_dot
 from engine.render_json import explanation_json
 from engine.render_text import explanation_prose, explanation_tree, summary
 from engine.sentences import Vocabulary
-from engine.syntax import Atom, Constant
+from engine.syntax import Atom, Constant, Variable
 from oracle import evaluate
 from strategies import DOMAIN, programs, shuffled_bodies
 
@@ -58,6 +58,29 @@ def test_why_proves_exactly_what_holds_and_the_checker_accepts_it(data):
         assert explanation_json(expl, vocab)["holds"] == expl.holds
         assert explanation_dot(expl, vocab).startswith("digraph")
         assert {k: kb.relation(k) for k in before} == before  # explaining changes no answer
+
+
+@given(st.data())
+def test_goals_with_variables_and_anonymous_arguments_are_explained_by_ground_proofs(data):
+    """`why p(a, _)` and `why p(X, b)`: one proof per answer, each of a ground instance that
+    matches the goal, accepted by the checker; a refutation when no instance holds."""
+    program = data.draw(programs(dated=False))
+    ground = data.draw(goals(program))
+    args = tuple(data.draw(st.sampled_from([t, Variable("_"), Variable(f"V{i}")]))
+                 for i, t in enumerate(ground.args))
+    goal = Atom(ground.predicate, args)
+    expected = evaluate(program, DAY)[goal.key]
+    fixed = {i: t.value for i, t in enumerate(args) if isinstance(t, Constant)}
+    holds = any(all(row[i] == v for i, v in fixed.items()) for row in expected)
+    with KnowledgeBase.from_program(program, as_of=DAY) as kb:
+        expl = why(kb, goal)
+        assert expl.holds == holds
+        for proof in expl.proofs:
+            check_proof(proof, kb)
+            assert proof.atom.is_ground
+            assert all(proof.atom.args[i].value == v for i, v in fixed.items())
+        if not holds:
+            check_refutation(expl.refutation, kb)
 
 
 @given(st.data())
