@@ -30,7 +30,8 @@ from .backend import Interrupted
 MAX_DEPTH = 200  # the deepest proof tree ever built: deeper sub-proofs are cut
 
 __all__ = ["MAX_DEPTH", "Budget", "Deadline", "Interrupted", "OutOfTime", "TimeBudget",
-           "answer_limit", "check_count", "check_seconds", "time_budget", "time_limit"]
+           "answer_limit", "check_count", "check_seconds", "current_budget", "time_budget",
+           "time_limit"]
 
 
 class OutOfTime(Exception):
@@ -125,6 +126,11 @@ class TimeBudget:
 
 
 _BUDGET: contextvars.ContextVar[TimeBudget | None] = contextvars.ContextVar("time_budget", default=None)
+
+
+def current_budget() -> TimeBudget | None:
+    """The time budget of the enclosing `time_budget` block, if any."""
+    return _BUDGET.get()
 
 
 @contextmanager

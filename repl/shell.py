@@ -22,6 +22,8 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.lexers import PygmentsLexer
 
+from engine.limits import current_budget, time_limit
+
 from .commands import execute
 from .completion import AllegianceCompleter
 from .lexer import AllegianceLexer
@@ -129,7 +131,12 @@ class Shell:
         try:
             result = execute(self.session, text)
         except KeyboardInterrupt:
-            self.print("interrupted: the statement was cancelled.")
+            budget = current_budget()
+            if budget is not None and budget.reached:  # `--timeout`, not Ctrl-C: say which
+                budget.reached = False
+                self.print(f"interrupted: {time_limit(budget.seconds)}; the statement was cancelled.")
+            else:
+                self.print("interrupted: the statement was cancelled.")
             return "error"
         self.print(result.text)
         return result.status

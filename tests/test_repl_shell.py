@@ -27,6 +27,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 import repl.shell
+from engine.limits import time_budget
 from engine.parse import parse_fact
 from repl.cli import main
 from repl.session import Session
@@ -131,6 +132,29 @@ def test_ctrl_c_during_a_statement_cancels_it_and_keeps_the_shell(session, keys,
     monkeypatch.setattr(repl.shell, "execute", slow)
     code, out = shell_run(session, keys, "group(X)?" + ENTER + "group(red)?" + ENTER + CTRL_D)
     assert out == "interrupted: the statement was cancelled.\nyes.\n"
+
+
+def test_a_question_out_of_time_says_so_and_a_later_ctrl_c_is_a_ctrl_c(tmp_path, keys, monkeypatch):
+    heavy = tmp_path / "heavy.dl"
+    heavy.write_text("big(A, B, C, D) :- e(A, B), e(B, C), e(C, D), A != D.\n" + "".join(
+        f"e(n{i}, n{j}).\n" for i in range(40) for j in range(40)), encoding="utf-8")
+    real = repl.shell.execute
+
+    def pressed(session, text):
+        if text == "e(n1, X)?":
+            raise KeyboardInterrupt
+        return real(session, text)
+
+    monkeypatch.setattr(repl.shell, "execute", pressed)
+    session = Session.open([str(heavy)])
+    try:
+        with time_budget(0.05):
+            code, out = shell_run(session, keys, "big(A, B, C, D)?" + ENTER + "e(n1, X)?" + ENTER
+                                  + "e(n1, n2)?" + ENTER + CTRL_D)
+    finally:
+        session.close()
+    assert out == ("interrupted: time limit of 0.05 s reached; the statement was cancelled.\n"
+                   "interrupted: the statement was cancelled.\nyes.\n")
 
 
 def test_ctrl_d_asks_first_when_there_are_unsaved_changes(session, keys):
