@@ -1,12 +1,16 @@
 """The door to pyDatalog: isolation, translation of literals, interruption."""
 
+import datetime
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from engine.backend import Backend, Interrupted
+from engine.backend import Backend, Interrupted, atom_text
 from engine.fixpoint import Relation
 from engine.plan import PlanAtom, PlanCompare
+from engine.values import Date, Integer, String, Symbol, sort_key
 
 
 def k(name):
@@ -99,3 +103,30 @@ def test_a_predicate_is_never_answered_by_another_whose_name_extends_it(backend,
     backend.add_rules([(PlanAtom(keys[1], variables), (PlanAtom(keys[0], variables),))])
     serve(backend, keys[10 + arity], {(k("z"),) * arity})
     assert backend.ask((PlanAtom(keys[1], variables),), variables) == {(k("a"),) * arity}
+
+
+VALUES = st.one_of(
+    st.builds(Symbol, st.from_regex(r"[a-z][a-z0-9_]{0,5}", fullmatch=True)),
+    st.builds(String, st.text(max_size=8)),
+    st.builds(Integer, st.integers() | st.integers(-10**60, 10**60)),
+    st.builds(lambda d, p: Date(d.year, d.month if p > 0 else None, d.day if p > 1 else None),
+              st.dates(min_value=datetime.date(1, 1, 1)), st.integers(0, 2)),
+)
+
+
+@given(VALUES, VALUES)
+def test_the_text_of_a_value_inside_pydatalog_is_one_to_one_and_keeps_the_order(a, b):
+    ka, kb = sort_key(a), sort_key(b)
+    ta, tb = atom_text(ka), atom_text(kb)
+    assert (ta == tb) == (ka == kb)
+    assert (ta < tb) == (ka < kb)
+
+
+def test_comparisons_inside_pydatalog_follow_the_order_of_values(backend):
+    values = [Integer(-12), Integer(-3), Integer(0), Integer(7), Integer(2014), Date(2014),
+              Date(2014, 6), Date(2014, 6, 29), Integer(10**30), Symbol("a"), Symbol("ab"),
+              String(""), String("a")]
+    serve(backend, "v/1", {(sort_key(v),) for v in values})
+    for pivot in values:
+        body = (PlanAtom("v/1", ("X",)), PlanCompare("<", "X", sort_key(pivot)))
+        assert backend.ask(body, ("X",)) == {(sort_key(v),) for v in values if v < pivot}, pivot
