@@ -64,6 +64,7 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._alias_table: tuple[int, dict] | None = None
         self._answers: dict = {}  # (query, day, generation) → Answer: a repeated question is free
+        self._queries: dict[str, Query] = {}  # text → parsed query (errors are not kept)
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -121,7 +122,7 @@ class KnowledgeBase:
             return answer
 
     def _evaluate(self, text: str | Query, deadline: Deadline) -> Answer:
-        query = parse_query(text) if isinstance(text, str) else text
+        query = self._parsed(text) if isinstance(text, str) else text
         query, resolutions = resolve_aliases(query, self.aliases())
         check_query(query, self.checked, self.store.keys())
         try:
@@ -134,6 +135,15 @@ class KnowledgeBase:
             self._answers.clear()
         self._answers[(text, self.store.day, self.store.generation)] = answer
         return answer
+
+    def _parsed(self, text: str) -> Query:
+        """The query of `text`, parsed once (asked again after an edit, it is the same)."""
+        query = self._queries.get(text)
+        if query is None:
+            if len(self._queries) >= ANSWER_CACHE:
+                self._queries.clear()
+            query = self._queries[text] = parse_query(text)
+        return query
 
     def _answer(self, query: Query, resolutions, timeout) -> Answer:
         planned = plan_query(query.body)
