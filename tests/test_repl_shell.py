@@ -121,15 +121,20 @@ def test_ctrl_c_abandons_the_line_and_keeps_the_shell(session, keys):
     assert shell_run(session, keys, "group(" + CTRL_C + "group(red)?" + ENTER + CTRL_D) == (0, "yes.\n")
 
 
-def test_ctrl_c_during_a_statement_cancels_it_and_keeps_the_shell(session, keys, monkeypatch):
+def ctrl_c_during(monkeypatch, statement: str) -> None:
+    """Make running `statement` end as a Ctrl-C pressed meanwhile would."""
     real = repl.shell.execute
 
-    def slow(session, text):
-        if text == "group(X)?":
+    def pressed(session, text):
+        if text == statement:
             raise KeyboardInterrupt
         return real(session, text)
 
-    monkeypatch.setattr(repl.shell, "execute", slow)
+    monkeypatch.setattr(repl.shell, "execute", pressed)
+
+
+def test_ctrl_c_during_a_statement_cancels_it_and_keeps_the_shell(session, keys, monkeypatch):
+    ctrl_c_during(monkeypatch, "group(X)?")
     code, out = shell_run(session, keys, "group(X)?" + ENTER + "group(red)?" + ENTER + CTRL_D)
     assert out == "interrupted: the statement was cancelled.\nyes.\n"
 
@@ -138,14 +143,7 @@ def test_a_question_out_of_time_says_so_and_a_later_ctrl_c_is_a_ctrl_c(tmp_path,
     heavy = tmp_path / "heavy.dl"
     heavy.write_text("big(A, B, C, D) :- e(A, B), e(B, C), e(C, D), A != D.\n" + "".join(
         f"e(n{i}, n{j}).\n" for i in range(40) for j in range(40)), encoding="utf-8")
-    real = repl.shell.execute
-
-    def pressed(session, text):
-        if text == "e(n1, X)?":
-            raise KeyboardInterrupt
-        return real(session, text)
-
-    monkeypatch.setattr(repl.shell, "execute", pressed)
+    ctrl_c_during(monkeypatch, "e(n1, X)?")
     session = Session.open([str(heavy)])
     try:
         with time_budget(0.05):
