@@ -64,6 +64,19 @@ class CheckedProgram:
     sources: dict[str, SourceDecl]  # never mutated
     warnings: tuple[Diagnostic, ...] = ()
 
+    def dependencies(self, keys) -> set[str]:
+        """`keys` and every predicate they depend on through rules (negations included)."""
+        todo, seen = list(keys), set()
+        while todo:
+            key = todo.pop()
+            if key not in seen:
+                seen.add(key)
+                info = self.predicates.get(key)
+                todo += [lit.atom.key if isinstance(lit, Negation) else lit.key
+                         for rule in (info.rules if info else ()) for lit in rule.body
+                         if isinstance(lit, (Atom, Negation))]
+        return seen
+
 
 def check(program: Program) -> CheckedProgram:
     """The checked program; CheckError with every error (and warning) when there is any."""

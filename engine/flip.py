@@ -29,7 +29,7 @@ from .diagnostics import QueryError, error
 from .explain import Explainer, Limits
 from .kb import KnowledgeBase
 from .proof import Absent, Derived, Given, Missing, Present, Refutation
-from .syntax import Atom, Constant, Negation, Query, Variable, substitute_literal
+from .syntax import Atom, Constant, Query, Variable, substitute_literal
 from .values import from_key, sort_key
 from .whatif import Change, assume_changes, change_key, ground_goal, holds
 
@@ -181,14 +181,7 @@ class _Collector:
 
     def stated_below(self, goal: Atom) -> None:
         """Every stated fact that holds, of every predicate the goal depends on."""
-        keys, todo = set(), [goal.key]
-        while todo:
-            key = todo.pop()
-            if key not in keys:
-                keys.add(key)
-                info = self.kb.checked.predicates.get(key)
-                todo += [_key(lit) for rule in (info.rules if info else ()) for lit in rule.body
-                         if _key(lit)]
+        keys = self.kb.checked.dependencies((goal.key,))
         for fact in self.kb.facts():
             if fact.atom.key in keys and holds(self.kb, fact.atom):
                 self._withdraw(fact.atom)
@@ -293,11 +286,6 @@ def _leaves(proof):
             yield from _leaves(premise)
     else:
         yield proof
-
-
-def _key(literal) -> str | None:
-    atom = literal.atom if isinstance(literal, Negation) else literal
-    return atom.key if isinstance(atom, Atom) else None
 
 
 def _named(atom: Atom, index: int) -> Atom:

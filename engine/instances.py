@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from .plan import PlanAtom, PlanCompare, PlanRule, compare, plan_query, plan_rule
+from .plan import PlanAtom, PlanCompare, compare, plan_query
 from .syntax import Atom, Constant, Query, substitute_literal
 from .values import from_key, sort_key
 
@@ -156,7 +156,7 @@ class Subgoals:
         found = set(self.model.store.lookup(key, pattern))  # its stated facts
         self._nesting += 1
         try:
-            for plan in _cached(self.checked.predicates[key].rules, _rule_plans):
+            for plan in self.model.python.rule_plans.get(key, ()):
                 start = _match_pattern(plan.head.args, pattern)
                 if start is not None:
                     for b in self._solutions(plan.body, start, kept=True):
@@ -237,7 +237,7 @@ def _steps(body: tuple, bound: frozenset) -> tuple:
     return tuple(steps)
 
 
-_PLANS: dict[int, tuple] = {}  # id(rule, rules or body) → (it, its plan): the entry keeps the id taken
+_PLANS: dict[int, tuple] = {}  # id(rule or body) → (it, its plan): the entry keeps the id taken
 
 
 def _cached(thing, make):
@@ -248,10 +248,6 @@ def _cached(thing, make):
             _PLANS.clear()
         entry = _PLANS[id(thing)] = (thing, make(thing))
     return entry[1]
-
-
-def _rule_plans(rules) -> list[PlanRule]:
-    return [p for p in map(plan_rule, rules) if p is not None]
 
 
 def _binds(pattern: tuple) -> bool:

@@ -26,7 +26,7 @@ from .parse_facts import paused_gc
 from .plan import plan_query
 from .store import FactStore
 from .syntax import Atom, Comparison, Constant, Fact, Negation, Program, Query, Variable
-from .values import String, Symbol, Value, from_key, sort_key
+from .values import String, Symbol, Value, sort_key, sorted_values
 
 
 @frozen
@@ -302,21 +302,6 @@ def resolve_aliases(query: Query, aliases: dict[str, tuple[Value, ...]]):
         else:
             body.append(Comparison(lit.op, term(lit.left), term(lit.right), lit.span))
     return Query(tuple(body), query.span), tuple(resolutions.items())
-
-
-def sorted_values(rows) -> tuple[tuple[Value, ...], ...]:
-    """Encoded rows, sorted, as values: each distinct value decoded once, and rows compared as
-    tuples of small integers (their values' places in order), several times faster than as
-    tuples of encoded values."""
-    distinct = sorted({v for row in rows for v in row})
-    place = {v: i for i, v in enumerate(distinct)}
-    values = [from_key(v) for v in distinct]
-    if all(len(row) == 1 for row in rows):
-        ordered = sorted(place[row[0]] for row in rows)
-        return tuple((values[i],) for i in ordered)
-    get, value = place.__getitem__, values.__getitem__
-    ordered = sorted([tuple(map(get, row)) for row in rows])
-    return tuple([tuple(map(value, row)) for row in ordered])
 
 
 def _row(fact: Fact) -> tuple:

@@ -65,16 +65,7 @@ class Materialiser:
         """`key` and every predicate it depends on through rules, sorted (computed once)."""
         found = self._dependencies.get(key)
         if found is None:
-            todo, seen = [key], set()
-            while todo:
-                current = todo.pop()
-                if current in seen:
-                    continue
-                seen.add(current)
-                info = self.checked.predicates.get(current)
-                if info is not None:
-                    todo.extend(k for r in info.rules for k in _body_keys(r))
-            found = self._dependencies[key] = tuple(sorted(seen))
+            found = self._dependencies[key] = tuple(sorted(self.checked.dependencies((key,))))
         return found
 
     def components_needed(self, keys) -> tuple[int, ...]:
@@ -92,7 +83,8 @@ class Materialiser:
         return (self.store.day, tuple(changes.get(d, 0) for d in self.dependencies(key)))
 
     def _component_stamp(self, index: int) -> tuple:
-        return tuple(self._stamp(key) for key in self._members[index])
+        """A stratum is a strongly connected component: its members depend on the same keys."""
+        return self._stamp(self._members[index][0])
 
     # -- bringing relations up to date -----------------------------------------------------
     def _order(self, key: str) -> tuple[str, ...]:
@@ -191,16 +183,3 @@ class Materialiser:
 
 def _arity(key: str) -> int:
     return int(key.rsplit("/", 1)[1])
-
-
-def _body_keys(rule) -> list[str]:
-    from .syntax import Atom, Negation
-
-    keys = []
-    for lit in rule.body:
-        if isinstance(lit, Atom):
-            keys.append(lit.key)
-        elif isinstance(lit, Negation):
-            keys.append(lit.atom.key)
-    return keys
-

@@ -102,14 +102,6 @@ class Model:
             self.backend.add_rules([self._stated_facts_rule(key)])
 
     # -- evaluation ----------------------------------------------------------------------
-    def prepare(self, keys, deadline: float | None = None) -> None:
-        """Materialise, in stratum order, every recursive stratum that `keys` depend on."""
-        self.python.prepare(keys, deadline)
-
-    def all_rows(self, key: str) -> set[tuple]:
-        """Every tuple of `key` that holds."""
-        return self.python.rows(key)
-
     def rank(self, key: str, row: tuple) -> int | None:
         """The round in which a tuple of a recursive predicate was first derived (0: stated)."""
         return self.python.rank(key, row)
@@ -146,7 +138,7 @@ class Model:
         keys = {lit.key for lit in body if isinstance(lit, PlanAtom)}
         for key in keys:
             self.ensure_served(key)
-        self.prepare(keys, deadline)
+        self.python.prepare(keys, deadline)  # pyDatalog reads the recursive strata as relations
         if not body:
             return {()}
         remaining = None if deadline is None else max(0.0, deadline - time.monotonic())

@@ -30,7 +30,7 @@ from .proof import Explanation
 from .properties import CHECKED, Case, Relations, Scene, Sizes, Violation, cases, conclusions
 from .properties import violation as find_violation
 from .sentences import Vocabulary
-from .syntax import Atom, Fact, Negation, Program, PropertyDecl
+from .syntax import Fact, Program, PropertyDecl
 
 ALONE, WITH_FACTS = "the rules alone", "the rules and the facts"
 DEFAULT_EXAMPLES, CI_EXAMPLES = 25, 10  # cases per property and mode
@@ -275,15 +275,4 @@ class _Run:
 
 def _relevant(checked: CheckedProgram, keys, schema: Schema) -> list[str]:
     """The base predicates a case may state that `keys` depend on, through rules."""
-    todo, seen = list(keys), set()
-    while todo:
-        key = todo.pop()
-        if key in seen:
-            continue
-        seen.add(key)
-        info = checked.predicates.get(key)
-        for rule in info.rules if info is not None else ():
-            for literal in rule.body:
-                if isinstance(literal, (Atom, Negation)):
-                    todo.append(getattr(literal, "atom", literal).key)
-    return sorted(k for k in seen if k in schema.kinds)
+    return sorted(k for k in checked.dependencies(keys) if k in schema.kinds)

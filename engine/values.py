@@ -165,6 +165,21 @@ def from_key(key: tuple) -> Value:
     return String(key[1])
 
 
+def sorted_values(rows) -> tuple[tuple[Value, ...], ...]:
+    """Encoded rows, sorted, as values: each distinct value decoded once, and rows compared as
+    tuples of small integers (their values' places in order), several times faster than as
+    tuples of encoded values."""
+    distinct = sorted({v for row in rows for v in row})
+    place = {v: i for i, v in enumerate(distinct)}
+    values = [from_key(v) for v in distinct]
+    if all(len(row) == 1 for row in rows):
+        ordered = sorted(place[row[0]] for row in rows)
+        return tuple((values[i],) for i in ordered)
+    get, value = place.__getitem__, values.__getitem__
+    ordered = sorted([tuple(map(get, row)) for row in rows])
+    return tuple([tuple(map(value, row)) for row in ordered])
+
+
 def is_symbol_name(text: str) -> bool:
     """True when `text` can be written as a bare symbol."""
     return bool(_SYMBOL.match(text))
