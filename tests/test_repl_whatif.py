@@ -18,29 +18,11 @@ from jsonschema import Draft202012Validator
 from repl.commands import COMMANDS, execute, help_text
 from repl.session import Session
 from repl.shell import toolbar_text
+from whatif_case import KB as BASE
+from whatif_case import SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = json.loads((ROOT / "docs" / "schemas" / "whatif.schema.json").read_text(encoding="utf-8"))
-KB = """\
-% A small case for the what-if commands.
-source s1 {title: "First report"}.
-source s2 {title: "Second report"}.
-predicate group(Group) {doc: "Group is an armed group", holds: "{Group} is an armed group"}.
-predicate ally(A, B) {doc: "A and B are allies", holds: "{A} and {B} are allies", fails: "{A} and {B} are not allies"}.
-
-group(red) @s1.
-group(blue) @s1.
-group(green) @s2.
-alias(red, "RF") @s1.
-alias(blue, "BB") @s1.
-pledged(red, blue) @s1.
-pledged(green, blue) @s1 @s2.
-hostile(green, blue) @s2.
-
-ally(A, B) :- pledged(A, B), not hostile(A, B).
-ally(A, B) :- pledged(B, A), not hostile(B, A).
-rival(A, B) :- group(A), group(B), A != B, not ally(A, B).
-"""
+KB = "% A small case for the what-if commands.\n" + BASE + "rival(A, B) :- group(A), group(B), A != B, not ally(A, B).\n"
 DAY = datetime.date(2014, 11, 1)
 WHATIF_COMMANDS = ("assume", "layer", "drop", "flip", "critical", "sensitivity", "ach", "indicators")
 
