@@ -93,8 +93,10 @@ def compile_join(body, head: Sequence, first: int | None = None, bound: Sequence
                  sizes: Sequence[float] | None = None) -> JoinPlan:
     """The join plan of `body` producing the `head` terms, `bound` variables given at the start;
     `sizes[i]`, when given, is the number of tuples the atom at position i reads."""
-    constants = tuple(dict.fromkeys(t for lit in body for t in _terms(lit) if isinstance(t, tuple)))
-    constants += tuple(t for t in head if isinstance(t, tuple) and t not in constants)
+    # Each constant once, body then head: a head that repeats a constant (`k(Z, c, c)`) must not
+    # give it two slots, or every later position would be shifted by one.
+    terms = [t for lit in body for t in _terms(lit)] + list(head)
+    constants = tuple(dict.fromkeys(t for t in terms if isinstance(t, tuple)))
     slot: dict = {c: i for i, c in enumerate(constants)}
     slot.update((v, len(constants) + i) for i, v in enumerate(bound))
     width = len(slot)

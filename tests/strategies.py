@@ -5,14 +5,15 @@ A generated program is valid without filtering, so it shrinks to a small counter
 - base predicates `b0/2`, `b1`, `b2` (arity 1 or 2) with one or more facts each over a small
   domain (`a b c d 1 2`, or `RICH_DOMAIN`), binary ones often closed into a cycle
   (`a→b, b→c, c→a`); now and then a fact carries a validity interval;
-- derived predicates `d0`, `d1`, … in strata of one or two (a stratum of two is often mutually
+- derived predicates `d0`, `d1`, … (arity 1 to 3) in strata of one or two (a stratum of two is often mutually
   recursive). Each has an exit rule over earlier predicates and up to `max_rules - 1` step rules
   with an atom of its own stratum, often chain-shaped (`d0(X, Y) :- b0(X, Z), d0(Z, Y)`);
 - a body has one to three positive atoms, and may add a negated atom over a base predicate or a
   predicate of an earlier stratum and comparisons over bound variables; literal order is random;
 - every rule is safe: each variable of the head, of a negation and of a comparison occurs in a
   positive atom (or, with `equality_bindings`, is equated to a constant or a bound variable);
-  `_` occurs in positive and negated atoms only. Now and then a derived predicate has facts.
+  `_` occurs in positive and negated atoms only; one constant is offered at every head position,
+  so heads that repeat a constant (`k(Z, c, c)`) are common. Now and then a derived predicate has facts.
 Spans are None. Size: 1-3 base predicates with 1-12 facts each, 1-4 derived predicates in 1-4
 strata, 1-12 rules (on average about 11 facts and 4 rules).
 """
@@ -173,7 +174,7 @@ def _strata(draw, max_predicates: int) -> list[list[Predicate]]:
     """Derived predicates `d0, d1, …` grouped into strata of one or two."""
     strata: list[list[Predicate]] = []
     for i in range(draw(st.integers(1, max_predicates))):
-        head = (f"d{i}", draw(st.sampled_from((2, 1))))
+        head = (f"d{i}", draw(st.sampled_from((2, 1, 2, 1, 3))))
         if strata and len(strata[-1]) == 1 and draw(st.booleans()):
             strata[-1].append(head)
         else:
@@ -197,10 +198,14 @@ def _rules(draw, head: Predicate, pool: list[Predicate], negatable: list[Predica
         body.append(Comparison("=", FRESH, draw(st.sampled_from(bound) | constants)))
         bound.append(FRESH)
     terms = st.sampled_from(bound) | constants if bound else constants
+    # One constant offered at every head position, so heads that repeat a constant the body
+    # does not mention (`k(Z, c, c)`, `d(b, b)`) are drawn often, not by luck.
+    head_terms = terms | st.just(Constant(draw(st.sampled_from(shape.domain))))
     if ends is not None:
         args = ends[-head[1]:]  # `h(X, Y)` or `h(Y)` at the ends of the chain
+        args += tuple(draw(head_terms) for _ in range(head[1] - len(args)))
     else:
-        args = tuple(draw(terms) for _ in range(head[1]))
+        args = tuple(draw(head_terms) for _ in range(head[1]))
     if shape.negation and draw(_rarely()):
         name, arity = draw(st.sampled_from(negatable))
         negated = tuple(draw(terms | st.just(ANONYMOUS)) for _ in range(arity))
@@ -220,8 +225,9 @@ def _chains(draw, pool: list[Predicate], recursive: Sequence[Predicate]):
         own = draw(st.sampled_from(recursive))
         first, second = draw(st.sampled_from(((first, own), (own, second))))
     x, y, z = VARIABLES[0], VARIABLES[1], VARIABLES[2]
-    left = Atom(first[0], (x, z) if first[1] == 2 else (z,))
-    right = Atom(second[0], (z, y) if second[1] == 2 else (z,))
+    # a ternary atom repeats its outer variable: `p(X, Z, X)`, `q(Z, Y, Y)`
+    left = Atom(first[0], ((x, z) + (x,) * (first[1] - 2)) if first[1] >= 2 else (z,))
+    right = Atom(second[0], ((z, y) + (y,) * (second[1] - 2)) if second[1] >= 2 else (z,))
     return [left, right], (left.args[0], right.args[-1])
 
 
