@@ -17,8 +17,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from engine.syntax import Atom, Comparison, Negation, Program, Variable
-from engine.values import Date, Integer, String, Symbol
+from allegiance.lang.syntax import Atom, Comparison, Negation, Program, Variable
+from allegiance.lang.values import Date, Integer, String, Symbol
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from attrs import field, frozen
 
-from engine.kb import KnowledgeBase, read_program
+from allegiance.eval.kb import KnowledgeBase, read_program
 
 from . import generate as gen
 from .baselines import ROOT, text_of

@@ -5,8 +5,8 @@ Each class is one engine on one workload; see `cells` for the protocol.
 
 from __future__ import annotations
 
-from engine.kb import KnowledgeBase
-from engine.parse import parse_program
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.lang.parse import parse_program
 
 from . import generate as gen
 from .baselines import digest, text_of
@@ -140,7 +140,7 @@ class WhyAllegiance(Cell):
         forget(self.kb)
 
     def measure(self, run):
-        from engine.explain import why
+        from allegiance.explain.why import why
 
         pairs = chunk(self.pairs, run, 2 * WHYS_PER_RUN)
         asks = [timed(lambda: self.kb.ask(f"alliance({a}, {b})?"))[0] for a, b in pairs[::2]]

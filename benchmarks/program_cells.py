@@ -13,8 +13,8 @@ import hashlib
 import subprocess
 import sys
 
-from engine.kb import KnowledgeBase
-from engine.parse import parse_program
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.lang.parse import parse_program
 
 from . import generate as gen
 from .baselines import (ROOT, clingo_answers, clingo_control, clingo_text, derived_keys, digest, oracle_evaluate,
@@ -243,15 +243,15 @@ class ArticleWhy(Cell):
 
     def __init__(self, size, runs):
         super().__init__(size, runs)
-        from engine.sentences import Vocabulary
+        from allegiance.explain.sentences import Vocabulary
 
         self.kb = KnowledgeBase.from_paths([ROOT / "kb"], as_of=gen.DAY)
         self.vocabulary = Vocabulary.of(self.kb)
         self.first = timed(self.explain)[0]
 
     def explain(self):
-        from engine.explain import why
-        from engine.render_text import explanation_tree
+        from allegiance.explain.why import why
+        from allegiance.render.text import explanation_tree
 
         return explanation_tree(why(self.kb, ARTICLE_GOAL), self.vocabulary).text
 

@@ -19,7 +19,7 @@ import threading
 from collections import defaultdict
 from concurrent.futures import Future
 
-from engine.syntax import Atom, Comparison, Constant, Negation, Program, Rule, Variable
+from allegiance.lang.syntax import Atom, Comparison, Constant, Negation, Program, Rule, Variable
 
 from .baselines import holding_facts, py_value
 

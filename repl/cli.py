@@ -16,9 +16,9 @@ import math
 import os
 import sys
 
-from engine.diagnostics import AllegianceError, LoadError, render_all
-from engine.limits import time_budget, time_limit
-from engine.values import Date, printable
+from allegiance.lang.diagnostics import AllegianceError, LoadError, render_all
+from allegiance.eval.limits import time_budget, time_limit
+from allegiance.lang.values import Date, printable
 
 from .subcommands import SUBCOMMANDS, ExitCode, Streams, UsageError, statements
 from .whatif_cli import WHATIF_SUBCOMMANDS
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                                help="show the first N answers only, then `N of M answers shown.`")
         _common(entry, suppress=True)
         entry.set_defaults(handler=sub.handler)
-    from .test_command import add_test_parser  # `allegiance test`: the declared properties
+    from .properties_command import add_test_parser  # `allegiance test`: the declared properties
 
     add_test_parser(commands, raw, _common)
     return parser

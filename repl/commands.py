@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 from attrs import frozen
 
-from engine.backend import Interrupted
-from engine.diagnostics import AllegianceError, render_all
-from engine.values import Date, printable
+from allegiance.eval.backend import Interrupted
+from allegiance.lang.diagnostics import AllegianceError, render_all
+from allegiance.lang.values import Date, printable
 
 from . import listing
 from .replies import expanded, reply

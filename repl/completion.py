@@ -15,8 +15,8 @@ import re
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
 from prompt_toolkit.document import Document
 
-from engine.lexer import tokenize_lenient
-from engine.values import Symbol
+from allegiance.lang.lexer import tokenize_lenient
+from allegiance.lang.values import Symbol
 
 from .commands import COMMANDS, commands
 from .session import Session

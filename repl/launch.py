@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from engine.diagnostics import LoadError, render_all
-from engine.kb import KnowledgeBase
+from allegiance.lang.diagnostics import LoadError, render_all
+from allegiance.eval.kb import KnowledgeBase
 
 from .session import Session
 

@@ -16,7 +16,7 @@ from pygments.lexer import Lexer
 from pygments.token import (Comment, Error, Keyword, Name, Number, Operator, Punctuation, String,
                             Text, Whitespace)
 
-from engine.lexer import Token, tokenize_lenient
+from allegiance.lang.lexer import Token, tokenize_lenient
 
 _COMMAND = re.compile(r"^([ \t]*)(\.[A-Za-z_]*)(.*)$", re.MULTILINE)
 _REPL_WORDS = ("why", "retract")

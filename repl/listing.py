@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import difflib
 
-from engine.diagnostics import QueryError, error
-from engine.printer import format_fact, format_rule
-from engine.proof import Derived, Given
-from engine.values import printable
+from allegiance.lang.diagnostics import QueryError, error
+from allegiance.lang.printer import format_fact, format_rule
+from allegiance.explain.proof import Derived, Given
+from allegiance.lang.values import printable
 
 from .result import Result, failure, no, ok
 from .session import Session
@@ -93,7 +93,7 @@ def sources_text(session: Session, goal: str, proofs, day) -> str:
     for fact in facts:
         for source in fact.sources or ("",):
             by_source.setdefault(source, []).append(fact)
-    from engine.sentences import Vocabulary
+    from allegiance.explain.sentences import Vocabulary
 
     vocab = Vocabulary.of(session.kb)
     cited = len([s for s in by_source if s])

@@ -7,17 +7,17 @@ Every error comes back as the engine's diagnostics, placed where the user typed 
 
 from __future__ import annotations
 
-from engine.diagnostics import AllegianceError, QueryError, error, render_all
-from engine.explain import why
-from engine.kb import resolve_aliases
-from engine.printer import format_fact
-from engine.proof import Explanation
-from engine.render import answer_json, answer_text, dumps, value_json
-from engine.render_dot import explanation_dot
-from engine.render_json import explanation_json
-from engine.render_text import explanation_prose, explanation_tree
-from engine.sentences import Vocabulary
-from engine.syntax import Atom
+from allegiance.lang.diagnostics import AllegianceError, QueryError, error, render_all
+from allegiance.explain.why import why
+from allegiance.eval.kb import resolve_aliases
+from allegiance.lang.printer import format_fact
+from allegiance.explain.proof import Explanation
+from allegiance.render.answers import answer_json, answer_text, dumps, value_json
+from allegiance.render.dot import explanation_dot
+from allegiance.render.json import explanation_json
+from allegiance.render.text import explanation_prose, explanation_tree
+from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.syntax import Atom
 
 from .result import Result, failure, no, ok
 from .session import Session

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from attrs import evolve, frozen
 
-from engine.values import printable
+from allegiance.lang.values import printable
 
 OK, NO, ERROR, QUIT = "ok", "no", "error", "quit"
 

@@ -3,7 +3,7 @@
 Facts retracted at the prompt are cut out of the files they were read from (found by value in
 the file as it is now, so a file edited since loading is still handled right); facts asserted
 at the prompt are appended to one file. Every new text is parsed again and must hold exactly the
-statements expected before anything is written. The files are written by `engine.files`
+statements expected before anything is written. The files are written by `allegiance.lang.files`
 (a temporary file in the same folder, then `os.replace`), so a reader never sees half a file,
 and a failed write leaves every file as it was and the changes still in the session.
 """
@@ -13,13 +13,13 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from engine import files
-from engine.diagnostics import AllegianceError
-from engine.files import WriteError
-from engine.lexer import tokenize_lenient
-from engine.parse import parse_program
-from engine.printer import format_fact
-from engine.syntax import Fact
+from allegiance.lang import files
+from allegiance.lang.diagnostics import AllegianceError
+from allegiance.lang.files import WriteError
+from allegiance.lang.lexer import tokenize_lenient
+from allegiance.lang.parse import parse_program
+from allegiance.lang.printer import format_fact
+from allegiance.lang.syntax import Fact
 
 from .session import Session
 
@@ -130,7 +130,7 @@ def _verify(text: str, path: Path, expected) -> None:
 
 
 def write_all(texts: dict[Path, str]) -> None:
-    """Write every file atomically through `engine.files` (a symbolic link is followed, an
+    """Write every file atomically through `allegiance.lang.files` (a symbolic link is followed, an
     interruption leaves no temporary file); SaveError if a file cannot be written."""
     try:
         files.write_all(texts)

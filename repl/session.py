@@ -18,9 +18,9 @@ from pathlib import Path
 
 from attrs import frozen
 
-from engine.kb import KnowledgeBase
-from engine.syntax import Fact
-from engine.values import printable
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.lang.syntax import Fact
+from allegiance.lang.values import printable
 
 FORMATS = ("tree", "prose", "json", "dot")
 
@@ -34,7 +34,7 @@ class Change:
 
     def text(self) -> str:
         """`asserted p(a).` or `retracted p(a) @s.; retracted p(a) @t.`"""
-        from engine.printer import format_fact
+        from allegiance.lang.printer import format_fact
 
         verb = "asserted" if self.kind == "assert" else "retracted"
         return "; ".join(f"{verb} {format_fact(f)}" for f in self.facts)
@@ -191,8 +191,8 @@ def remove_exact(kb: KnowledgeBase, fact: Fact) -> bool:
 
 def replay(kb: KnowledgeBase, added, removed) -> list[str]:
     """Make the given changes on `kb`; the descriptions of those that no longer apply."""
-    from engine.diagnostics import AllegianceError
-    from engine.printer import format_fact
+    from allegiance.lang.diagnostics import AllegianceError
+    from allegiance.lang.printer import format_fact
 
     lost = []
     for fact in added:

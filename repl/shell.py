@@ -22,7 +22,7 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.lexers import PygmentsLexer
 
-from engine.limits import current_budget, time_limit
+from allegiance.eval.limits import current_budget, time_limit
 
 from .commands import execute
 from .completion import AllegianceCompleter

@@ -16,9 +16,9 @@ import re
 
 from attrs import evolve, frozen
 
-from engine.diagnostics import Diagnostic, ParseError, Span, error
-from engine.lexer import Token, tokenize_lenient
-from engine.parse import parse_fact, parse_query
+from allegiance.lang.diagnostics import Diagnostic, ParseError, Span, error
+from allegiance.lang.lexer import Token, tokenize_lenient
+from allegiance.lang.parse import parse_fact, parse_query
 
 KINDS = ("empty", "command", "query", "why", "why_not", "fact", "retract", "rule", "unfinished")
 _LEAD = re.compile(r"\s*(why\s+not|why|retract)\b(?=\s*[a-z])")

@@ -4,7 +4,7 @@ Sits between `cli` (which parses the arguments) and `commands` (the REPL's one c
 `query` and `why` run the statement the REPL would run (`commands.run`), `facts` and `sources`
 its dot commands (`commands.dispatch`), and `-f FILE` (or stdin) the piped mode, so the command
 line prints exactly what the REPL prints. `check` loads a knowledge base as `.load` does;
-`report` and `export` call `engine.report`. Every handler returns an `ExitCode`; data goes to
+`report` and `export` call `allegiance.render.report`. Every handler returns an `ExitCode`; data goes to
 stdout, diagnostics to stderr, and nothing the user typed is ever executed: it is only parsed.
 """
 
@@ -16,8 +16,8 @@ from pathlib import Path
 
 from attrs import evolve, frozen
 
-from engine.diagnostics import render_all
-from engine.render import dumps, value_json
+from allegiance.lang.diagnostics import render_all
+from allegiance.render.answers import dumps, value_json
 
 from .commands import dispatch, run
 from .result import ERROR, NO, OK, QUIT, Result
@@ -188,7 +188,7 @@ def statements(args, streams: Streams) -> ExitCode:
 # -- the assessment ------------------------------------------------------------------------------
 def report(args, streams: Streams) -> ExitCode:
     """`allegiance report`: the assessment as a self-contained HTML page and as Markdown."""
-    from engine.report import write_report
+    from allegiance.render.report import write_report
 
     output_format(args)
     html = Path(args.out)
@@ -210,7 +210,7 @@ def report(args, streams: Streams) -> ExitCode:
 
 def export(args, streams: Streams) -> ExitCode:
     """`allegiance export`: the relations between the groups as Graphviz DOT or JSON."""
-    from engine.report import relations_dot
+    from allegiance.render.report import relations_dot
 
     chosen = output_format(args)
     with opened(args, streams) as session:
@@ -223,9 +223,9 @@ def relations_json(kb) -> dict:
     """The relations graph as a JSON-ready dict (schema `allegiance/relations`, version 1).
 
     The same graph as `relations_dot` (engine/render_graph_dot.py), as data."""
-    from engine.assessment import alleged_pairs
-    from engine.relations import relations_graph
-    from engine.sentences import Vocabulary
+    from allegiance.whatif.assessment import alleged_pairs
+    from allegiance.whatif.relations import relations_graph
+    from allegiance.explain.sentences import Vocabulary
 
     graph = relations_graph(kb, [v for pair in alleged_pairs(kb) for v in pair])
     vocab = Vocabulary.of(kb)

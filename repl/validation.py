@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from prompt_toolkit.validation import ValidationError, Validator
 
-from engine.checks import check_fact, check_query
-from engine.declarations import did_you_mean
-from engine.diagnostics import AllegianceError, Diagnostic, error
-from engine.kb import resolve_aliases
-from engine.parse import parse_fact, parse_query
+from allegiance.check.checks import check_fact, check_query
+from allegiance.check.declarations import did_you_mean
+from allegiance.lang.diagnostics import AllegianceError, Diagnostic, error
+from allegiance.eval.kb import resolve_aliases
+from allegiance.lang.parse import parse_fact, parse_query
 
 from .commands import COMMANDS
 from .session import Session
@@ -99,7 +99,7 @@ def _command(line: str) -> list[Diagnostic]:
     name = line[1:].split(" ", 1)[0].lower()
     if name in COMMANDS or any(key.startswith(name) for key in COMMANDS):
         return []
-    from engine.diagnostics import Span
+    from allegiance.lang.diagnostics import Span
 
     span = Span("<input>", 1, 1, len(name) + 2, line)
     hint = did_you_mean(name, sorted(COMMANDS), lambda c: "." + COMMANDS[c].name)

@@ -21,13 +21,13 @@ from collections.abc import Callable
 
 from attrs import evolve, frozen
 
-from engine.diagnostics import AllegianceError, QueryError, error, render_all
-from engine.render import dumps
-from engine.render_whatif import layer_text
-from engine.render_whatif_json import layer_document
-from engine.sentences import Vocabulary
-from engine.syntax import Fact
-from engine.whatif import as_fact, assume
+from allegiance.lang.diagnostics import AllegianceError, QueryError, error, render_all
+from allegiance.render.answers import dumps
+from allegiance.render.whatif.text import layer_text
+from allegiance.render.whatif.json import layer_document
+from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.syntax import Fact
+from allegiance.whatif.layers import as_fact, assume
 
 from . import whatif_replies as replies
 from .commands import COMMANDS, command

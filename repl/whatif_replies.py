@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from engine.ach import competing_hypotheses, indicators
-from engine.flip import critical_premises, flip_sets
-from engine.kinds import Schema
-from engine.render import dumps
-from engine.render_whatif import (diff_text, flips_text, indicators_text, matrix_text,
+from allegiance.whatif.ach import competing_hypotheses, indicators
+from allegiance.whatif.flips import critical_premises, flip_sets
+from allegiance.check.kinds import Schema
+from allegiance.render.answers import dumps
+from allegiance.render.whatif.text import (diff_text, flips_text, indicators_text, matrix_text,
                                   sensitivities_text, sensitivity_text)
-from engine.render_whatif_json import (diff_json, flips_json, indicators_json, matrix_json,
+from allegiance.render.whatif.json import (diff_json, flips_json, indicators_json, matrix_json,
                                        sensitivities_json, sensitivity_json)
-from engine.sensitivity import carriers_of, source_sensitivities, source_sensitivity
-from engine.sentences import Vocabulary
-from engine.whatif import diff
+from allegiance.whatif.sensitivity import carriers_of, source_sensitivities, source_sensitivity
+from allegiance.explain.sentences import Vocabulary
+from allegiance.whatif.layers import diff
 
 from .result import Result, no, ok
 from .session import Session

@@ -15,8 +15,8 @@ import datetime
 import operator
 from collections.abc import Iterator
 
-from engine.syntax import Atom, Comparison, Constant, Negation, Program, Rule, Term, Variable
-from engine.values import Value, sort_key
+from allegiance.lang.syntax import Atom, Comparison, Constant, Negation, Program, Rule, Term, Variable
+from allegiance.lang.values import Value, sort_key
 
 Row = tuple[Value, ...]
 Binding = dict[str, Value]

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from attrs import frozen
 from hypothesis import strategies as st
 
-from engine.syntax import (
+from allegiance.lang.syntax import (
     COMPARISONS,
     Atom,
     Comparison,
@@ -38,7 +38,7 @@ from engine.syntax import (
     Term,
     Variable,
 )
-from engine.values import Date, Integer, String, Symbol, Value
+from allegiance.lang.values import Date, Integer, String, Symbol, Value
 
 SYMBOLS = tuple(Symbol(name) for name in "abcd")
 DOMAIN: tuple[Value, ...] = (*SYMBOLS, Integer(1), Integer(2))

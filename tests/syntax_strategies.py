@@ -13,9 +13,9 @@ import datetime
 
 from hypothesis import strategies as st
 
-from engine.syntax import (COMPARISONS, Atom, Comparison, Constant, Fact, Negation, PredicateDecl,
+from allegiance.lang.syntax import (COMPARISONS, Atom, Comparison, Constant, Fact, Negation, PredicateDecl,
                            PredicateRef, Program, PropertyDecl, Query, Rule, SourceDecl, Variable)
-from engine.values import Date, Integer, String, Symbol
+from allegiance.lang.values import Date, Integer, String, Symbol
 
 KEYWORD_NAMES = ("not", "source", "predicate", "property", "from", "to")
 TRICKY_TEXTS = ('"', "\\", '\\"', "\\u{41}", "%", ".", ":-", "\n", "\r\n", "\t", "\x00", "\x1b[31m",

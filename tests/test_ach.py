@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from engine.ach import (Item, Matrix, competing_hypotheses, indicators, perturbations, ranking,
+from allegiance.whatif.ach import (Item, Matrix, competing_hypotheses, indicators, perturbations, ranking,
                         score)
-from engine.checker import check_proof, check_refutation
-from engine.diagnostics import QueryError
-from engine.explain import why
-from engine.kb import KnowledgeBase, read_program
-from engine.parse import parse_program
-from engine.syntax import Atom, Constant
-from engine.values import Symbol
-from engine.whatif import assume_changes, holds
+from allegiance.explain.checker import check_proof, check_refutation
+from allegiance.lang.diagnostics import QueryError
+from allegiance.explain.why import why
+from allegiance.eval.kb import KnowledgeBase, read_program
+from allegiance.lang.parse import parse_program
+from allegiance.lang.syntax import Atom, Constant
+from allegiance.lang.values import Symbol
+from allegiance.whatif.layers import assume_changes, holds
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = datetime.date(2014, 11, 15)

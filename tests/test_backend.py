@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.backend import Backend, Interrupted, atom_text
-from engine.fixpoint import Relation
-from engine.plan import PlanAtom, PlanCompare
-from engine.values import Date, Integer, String, Symbol, sort_key
+from allegiance.eval.backend import Backend, Interrupted, atom_text
+from allegiance.eval.fixpoint import Relation
+from allegiance.eval.plan import PlanAtom, PlanCompare
+from allegiance.lang.values import Date, Integer, String, Symbol, sort_key
 
 
 def k(name):

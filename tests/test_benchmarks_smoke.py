@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks import generate as gen  # noqa: E402
 from benchmarks.runner import run_cell  # noqa: E402
 from benchmarks.workloads import WORKLOADS  # noqa: E402
-from engine.parse import parse_program  # noqa: E402
+from allegiance.lang.parse import parse_program  # noqa: E402
 
 MAY_SKIP = {("cli_why", "allegiance"), ("all_alliance", "clingo"), ("all_credible", "clingo"),
             ("tc_chain", "clingo"), ("tc_cycle", "clingo"), ("university", "clingo")}

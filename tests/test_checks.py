@@ -1,4 +1,4 @@
-"""Tests of `engine.checks`: each check passes on a valid knowledge base and fails on mutants."""
+"""Tests of `allegiance.check.checks`: each check passes on a valid knowledge base and fails on mutants."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.checks import check, check_fact, check_query
-from engine.declarations import Placeholder, TemplateError, scan_template
-from engine.diagnostics import CheckError, QueryError
-from engine.parse import parse_fact, parse_program, parse_query
-from engine.syntax import Atom, Constant, Fact, PredicateDecl, Program, Rule, SourceDecl, Variable
-from engine.values import Date, String, Symbol
+from allegiance.check.checks import check, check_fact, check_query
+from allegiance.check.declarations import Placeholder, TemplateError, scan_template
+from allegiance.lang.diagnostics import CheckError, QueryError
+from allegiance.lang.parse import parse_fact, parse_program, parse_query
+from allegiance.lang.syntax import Atom, Constant, Fact, PredicateDecl, Program, Rule, SourceDecl, Variable
+from allegiance.lang.values import Date, String, Symbol
 from strategies import programs
 
 FILE = "kb/t.dl"

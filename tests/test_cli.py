@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator, ValidationError
 
-from engine.values import Date
-from repl import subcommands
-from repl.cli import EXIT_CODES, main
-from repl.commands import execute
-from repl.session import Session
-from repl.subcommands import SUBCOMMANDS, ExitCode
+from allegiance.lang.values import Date
+from allegiance.repl import subcommands
+from allegiance.repl.cli import EXIT_CODES, main
+from allegiance.repl.commands import execute
+from allegiance.repl.session import Session
+from allegiance.repl.subcommands import SUBCOMMANDS, ExitCode
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "docs" / "schemas"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from repl.cli import main
-from repl.commands import execute
-from repl.session import Session
-from repl.whatif_cli import WHATIF_SUBCOMMANDS
+from allegiance.repl.cli import main
+from allegiance.repl.commands import execute
+from allegiance.repl.session import Session
+from allegiance.repl.whatif_cli import WHATIF_SUBCOMMANDS
 from whatif_case import KB, SCHEMA, valid
 
 DAY = "2014-11"

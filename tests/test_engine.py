@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.kb import KnowledgeBase
-from engine.syntax import Program
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.lang.syntax import Program
 from oracle import evaluate
 from strategies import as_of_dates, facts_of, programs, shuffled_bodies
 
@@ -100,7 +100,7 @@ def test_a_thousand_node_cycle():
 
 
 def test_win_move_game_is_rejected_as_not_stratified():
-    from engine.diagnostics import LoadError
+    from allegiance.lang.diagnostics import LoadError
 
     with pytest.raises(LoadError) as caught:
         KnowledgeBase.from_text("move(a, b). move(b, a).\nwin(X) :- move(X, Y), not win(Y).\n")

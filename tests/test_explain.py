@@ -5,15 +5,15 @@ import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.checker import check_proof, check_refutation
-from engine.explain import why
-from engine.kb import KnowledgeBase
-from engine.proof import Derived, Given
-from engine.render_dot import explanation_dot
-from engine.render_json import explanation_json
-from engine.render_text import explanation_prose, explanation_tree, summary
-from engine.sentences import Vocabulary
-from engine.syntax import Atom, Constant, Variable
+from allegiance.explain.checker import check_proof, check_refutation
+from allegiance.explain.why import why
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.explain.proof import Derived, Given
+from allegiance.render.dot import explanation_dot
+from allegiance.render.json import explanation_json
+from allegiance.render.text import explanation_prose, explanation_tree, summary
+from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.syntax import Atom, Constant, Variable
 from oracle import evaluate
 from strategies import DOMAIN, programs, shuffled_bodies
 
@@ -142,7 +142,7 @@ def test_every_given_leaf_cites_its_sources():
 
 
 def _sym(name):
-    from engine.values import Symbol
+    from allegiance.lang.values import Symbol
 
     return Symbol(name)
 

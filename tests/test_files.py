@@ -15,9 +15,9 @@ import threading
 
 import pytest
 
-from engine.diagnostics import AllegianceError
-from engine.files import WriteError, write_all, write_atomically
-from engine.kb import KnowledgeBase
+from allegiance.lang.diagnostics import AllegianceError
+from allegiance.lang.files import WriteError, write_all, write_atomically
+from allegiance.eval.kb import KnowledgeBase
 
 OLD = "group(red).\n"
 NEW = "group(red).\ngroup(blue).\n"
@@ -154,7 +154,7 @@ def _umask() -> int:
 # -- the REPL's `.save` writes through the same door ----------------------------------------------
 @pytest.fixture
 def session(kb_file):
-    from repl.session import Session
+    from allegiance.repl.session import Session
 
     s = Session.open([str(kb_file)])
     yield s
@@ -162,8 +162,8 @@ def session(kb_file):
 
 
 def test_save_through_a_symbolic_link_changes_the_file_it_points_to(kb_file, tmp_path):
-    from repl.commands import execute
-    from repl.session import Session
+    from allegiance.repl.commands import execute
+    from allegiance.repl.session import Session
 
     link = tmp_path / "link.dl"
     link.symlink_to(kb_file)
@@ -184,7 +184,7 @@ def test_save_through_a_symbolic_link_changes_the_file_it_points_to(kb_file, tmp
 def test_a_failed_save_leaves_the_old_file_says_so_and_keeps_the_changes(where, exc, session,
                                                                          kb_file, tmp_path,
                                                                          monkeypatch):
-    from repl.commands import execute
+    from allegiance.repl.commands import execute
 
     execute(session, "group(blue).")
     monkeypatch.setattr(os, where, fail_with(exc))

@@ -11,12 +11,12 @@ import time
 import pytest
 from hypothesis import example, given
 
-from engine.fixpoint import DeadlineExceeded, Relation, evaluate_component, match_body
-from engine.parse import parse_program
-from engine.plan import PlanAtom, PlanCompare, PlanRule, plan_rule
-from engine.strata import stratify
-from engine.syntax import Atom, Program, Rule
-from engine.values import sort_key
+from allegiance.eval.fixpoint import DeadlineExceeded, Relation, evaluate_component, match_body
+from allegiance.lang.parse import parse_program
+from allegiance.eval.plan import PlanAtom, PlanCompare, PlanRule, plan_rule
+from allegiance.check.strata import stratify
+from allegiance.lang.syntax import Atom, Program, Rule
+from allegiance.lang.values import sort_key
 from oracle import consequences, evaluate
 from strategies import RICH_DOMAIN, as_of_dates, programs
 

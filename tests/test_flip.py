@@ -12,12 +12,12 @@ from hypothesis import assume as suppose
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.diagnostics import QueryError
-from engine.flip import critical_premises, flip_sets
-from engine.kb import KnowledgeBase
-from engine.parse import parse_query
-from engine.syntax import Atom, Constant, Fact, Program
-from engine.whatif import Change
+from allegiance.lang.diagnostics import QueryError
+from allegiance.whatif.flips import critical_premises, flip_sets
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.lang.parse import parse_query
+from allegiance.lang.syntax import Atom, Constant, Fact, Program
+from allegiance.whatif.layers import Change
 from oracle import evaluate, predicate_keys
 from strategies import DOMAIN, programs
 

@@ -3,7 +3,7 @@
 Random Unicode, near-language text, valid programs and queries with one token changed, huge
 numbers, very long lines and deep nesting go to the parser and checker (`KnowledgeBase.from_text`),
 the query parser, `ask`, `tell`, `retract`, `why`, and random argument lists and statement files
-to the command line (`repl.cli.main`, and through `-f -` the REPL's command layer). The property:
+to the command line (`allegiance.repl.cli.main`, and through `-f -` the REPL's command layer). The property:
 the call returns or raises an `AllegianceError` whose every diagnostic has a position inside the
 text; the command line exits with 0 to 3 (or 5 for a time limit) and never prints a traceback.
 What the shell runs on every keystroke (the live validator, the completer) gets the same text:
@@ -24,13 +24,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine.diagnostics import AllegianceError, ParseError, QueryError, render_all
-from engine.explain import Limits, why
-from engine.kb import KnowledgeBase
-from engine.lexer import tokenize_lenient
-from engine.parse import parse_query
-from engine.printer import format_program, format_query
-from repl.cli import main
+from allegiance.lang.diagnostics import AllegianceError, ParseError, QueryError, render_all
+from allegiance.explain.why import Limits, why
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.lang.lexer import tokenize_lenient
+from allegiance.lang.parse import parse_query
+from allegiance.lang.printer import format_program, format_query
+from allegiance.repl.cli import main
 from strategies import programs as stratified_programs
 from syntax_strategies import TRICKY_TEXTS, programs, queries
 
@@ -273,7 +273,7 @@ def test_statements_piped_to_the_command_layer_fail_cleanly(folder, statements):
 # -- the shell's keystroke aids ------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def session(folder):
-    from repl.session import Session
+    from allegiance.repl.session import Session
 
     s = Session.open([str(folder / "case.dl")])
     yield s
@@ -291,8 +291,8 @@ def test_the_validator_and_the_completer_take_any_text(session, text):
     from prompt_toolkit.document import Document
     from prompt_toolkit.validation import ValidationError
 
-    from repl.completion import AllegianceCompleter
-    from repl.validation import AllegianceValidator
+    from allegiance.repl.completion import AllegianceCompleter
+    from allegiance.repl.validation import AllegianceValidator
 
     document = Document(text, len(text))
     try:

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from engine.checker import check_proof, check_refutation
-from engine.explain import why
-from engine.kb import KnowledgeBase
-from engine.render_dot import explanation_dot
-from engine.render_json import explanation_json
-from engine.render_text import explanation_prose, explanation_tree
-from engine.sentences import Vocabulary
-from engine.values import Date
+from allegiance.explain.checker import check_proof, check_refutation
+from allegiance.explain.why import why
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.render.dot import explanation_dot
+from allegiance.render.json import explanation_json
+from allegiance.render.text import explanation_prose, explanation_tree
+from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.values import Date
 
 HERE = Path(__file__).parent / "golden" / "why"
 ROOT = Path(__file__).parent.parent

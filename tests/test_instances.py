@@ -6,13 +6,13 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.checker import check_proof
-from engine.explain import Explainer, Limits
-from engine.instances import DEPTH, Subgoals
-from engine.kb import KnowledgeBase
-from engine.limits import Budget
-from engine.syntax import Atom, Constant, Query, Variable, substitute_literal
-from engine.values import Symbol, sort_key
+from allegiance.explain.checker import check_proof
+from allegiance.explain.why import Explainer, Limits
+from allegiance.eval.instances import DEPTH, Subgoals
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.eval.limits import Budget
+from allegiance.lang.syntax import Atom, Constant, Query, Variable, substitute_literal
+from allegiance.lang.values import Symbol, sort_key
 from oracle import evaluate
 from strategies import RICH_DOMAIN, programs
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from engine.fixpoint import Relation
-from engine.joins import CHUNK, Check, Probe, compile_join, run_join
-from engine.plan import PlanAtom, PlanCompare
+from allegiance.eval.fixpoint import Relation
+from allegiance.eval.joins import CHUNK, Check, Probe, compile_join, run_join
+from allegiance.eval.plan import PlanAtom, PlanCompare
 
 
 def k(name):

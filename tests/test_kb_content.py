@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.checks import check
-from engine.parse import parse_program, parse_query
-from engine.syntax import Atom, Constant, Negation, Program
-from engine.values import String, Symbol
+from allegiance.check.checks import check
+from allegiance.lang.parse import parse_program, parse_query
+from allegiance.lang.syntax import Atom, Constant, Negation, Program
+from allegiance.lang.values import String, Symbol
 from oracle import evaluate, predicate_keys
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,21 +17,21 @@ from contextlib import contextmanager
 
 import pytest
 
-from engine.backend import Backend, Interrupted
-from engine.checker import check_proof, check_refutation
-from engine.explain import Limits, why
-from engine.fixpoint import Relation
-from engine.kb import KnowledgeBase
-from engine.limits import MAX_DEPTH, time_budget
-from engine.parse import parse_query
-from engine.plan import PlanAtom
-from engine.proof import Cut, Derived
-from engine.render import answer_json, answer_text, dumps
-from engine.render_dot import explanation_dot
-from engine.render_json import explanation_json
-from engine.render_text import explanation_prose, explanation_tree
-from engine.sentences import Vocabulary
-from engine.values import Symbol
+from allegiance.eval.backend import Backend, Interrupted
+from allegiance.explain.checker import check_proof, check_refutation
+from allegiance.explain.why import Limits, why
+from allegiance.eval.fixpoint import Relation
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.eval.limits import MAX_DEPTH, time_budget
+from allegiance.lang.parse import parse_query
+from allegiance.eval.plan import PlanAtom
+from allegiance.explain.proof import Cut, Derived
+from allegiance.render.answers import answer_json, answer_text, dumps
+from allegiance.render.dot import explanation_dot
+from allegiance.render.json import explanation_json
+from allegiance.render.text import explanation_prose, explanation_tree
+from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.values import Symbol
 
 LIVENESS = 120  # seconds a bounded call may take before the test calls it a hang
 NODES = 40
@@ -123,7 +123,7 @@ def test_ctrl_c_stops_an_evaluation_and_the_kb_keeps_working(heavy):
 def test_the_command_lines_timeout_ends_a_slow_question_with_exit_code_5(how, tmp_path):
     import io
 
-    from repl.cli import main
+    from allegiance.repl.cli import main
 
     kb, statements = tmp_path / "heavy.dl", tmp_path / "statements"
     kb.write_text(HEAVY, encoding="utf-8")
@@ -141,7 +141,7 @@ def test_the_command_lines_timeout_ends_a_slow_question_with_exit_code_5(how, tm
 def test_the_command_lines_limit_shows_the_first_answers_and_says_how_many(tmp_path):
     import io
 
-    from repl.cli import main
+    from allegiance.repl.cli import main
 
     kb = tmp_path / "items.dl"
     kb.write_text(ITEMS, encoding="utf-8")
@@ -415,7 +415,7 @@ def test_partial_answers_and_explanations_follow_the_json_schemas(reach):
 def test_the_evaluator_is_pydatalogs_interruptible_python_engine():
     """The compiled engine runs a whole evaluation in C without releasing the GIL or looking at
     pending exceptions: no time limit, no Ctrl-C, not even another thread could run meanwhile."""
-    from engine import backend
+    from allegiance.eval import backend
 
     assert backend.pyEngine.__file__.endswith(".py")
 
@@ -423,7 +423,7 @@ def test_the_evaluator_is_pydatalogs_interruptible_python_engine():
 def test_an_interrupt_that_lands_where_python_ignores_it_is_not_shown():
     from types import SimpleNamespace
 
-    from engine import backend
+    from allegiance.eval import backend
 
     shown: list = []
     backend._unraisable(SimpleNamespace(exc_value=backend._Stop()), shown.append)

@@ -5,10 +5,10 @@ import datetime
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from engine.kb import KnowledgeBase
-from engine.parse import parse_program
-from engine.plan import PlanAtom
-from engine.values import from_key
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.lang.parse import parse_program
+from allegiance.eval.plan import PlanAtom
+from allegiance.lang.values import from_key
 from oracle import evaluate
 from strategies import as_of_dates, facts_of, programs
 
@@ -57,7 +57,7 @@ def test_point_questions_agree_before_and_after_materialising(data):
 
 
 def _term(value) -> str:
-    from engine.printer import format_value
+    from allegiance.lang.printer import format_value
 
     return format_value(value)
 

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
-from engine.parse import parse_program
-from engine.printer import format_program
-from engine.syntax import Atom, Comparison, Constant, Fact, Negation, Program, Rule, Variable
-from engine.values import Date, Integer, String, Symbol, Value
+from allegiance.lang.parse import parse_program
+from allegiance.lang.printer import format_program
+from allegiance.lang.syntax import Atom, Comparison, Constant, Fact, Negation, Program, Rule, Variable
+from allegiance.lang.values import Date, Integer, String, Symbol, Value
 from oracle import consequences, evaluate, predicate_keys, stratify
 from strategies import RICH_DOMAIN, as_of_dates, facts_of, intervals, programs, shuffled_bodies
 
@@ -354,7 +354,7 @@ def test_generated_programs_print_and_parse_back(program):
 
 
 def test_generated_programs_pass_the_engine_checks():
-    checks = pytest.importorskip("engine.checks")
+    checks = pytest.importorskip("allegiance.check.checks")
 
     @given(programs(equality_bindings=True, domain=RICH_DOMAIN))
     def passes(program):

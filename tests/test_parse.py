@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.diagnostics import ParseError
-from engine.lexer import KINDS, tokenize, tokenize_lenient
-from engine.parse import (MAX_ERRORS, parse_fact, parse_program, parse_query, parse_rule,
+from allegiance.lang.diagnostics import ParseError
+from allegiance.lang.lexer import KINDS, tokenize, tokenize_lenient
+from allegiance.lang.parse import (MAX_ERRORS, parse_fact, parse_program, parse_query, parse_rule,
                           parse_statement)
-from engine.syntax import (Atom, Comparison, Constant, Fact, Negation, PredicateDecl, Query, Rule,
+from allegiance.lang.syntax import (Atom, Comparison, Constant, Fact, Negation, PredicateDecl, Query, Rule,
                            SourceDecl, Variable)
-from engine.values import Date, Integer, String, Symbol
+from allegiance.lang.values import Date, Integer, String, Symbol
 
 
 def case(id: str, text: str, *expected):

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.diagnostics import ParseError
-from engine.lexer import scan
-from engine.parse import parse_program, paused_gc
-from engine.parse_facts import fact_line
-from engine.printer import format_fact, format_rule, format_statement
-from engine.syntax import Fact
-from engine.values import Date, Integer, String, Symbol
+from allegiance.lang.diagnostics import ParseError
+from allegiance.lang.lexer import scan
+from allegiance.lang.parse import parse_program, paused_gc
+from allegiance.lang.fact_lines import fact_line
+from allegiance.lang.printer import format_fact, format_rule, format_statement
+from allegiance.lang.syntax import Fact
+from allegiance.lang.values import Date, Integer, String, Symbol
 from syntax_strategies import facts, rules, statements
 
 

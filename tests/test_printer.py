@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine.diagnostics import ParseError
-from engine.lexer import tokenize_lenient
-from engine.parse import parse_program, parse_query
-from engine.printer import format_atom, format_program, format_query, format_statement, format_term
-from engine.syntax import Atom, Constant, Fact, Program, Variable
-from engine.values import Date, Integer, String, Symbol
+from allegiance.lang.diagnostics import ParseError
+from allegiance.lang.lexer import tokenize_lenient
+from allegiance.lang.parse import parse_program, parse_query
+from allegiance.lang.printer import format_atom, format_program, format_query, format_statement, format_term
+from allegiance.lang.syntax import Atom, Constant, Fact, Program, Variable
+from allegiance.lang.values import Date, Integer, String, Symbol
 from syntax_strategies import programs, queries, statements
 
 ROUND_TRIP = settings(max_examples=200, deadline=None,

@@ -17,20 +17,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.checks import check
-from engine.diagnostics import CheckError, ParseError
-from engine.kb import KnowledgeBase, read_program
-from engine.kinds import Schema
-from engine.parse import parse_program
-from engine.printer import format_program
-from engine.property_checks import (ALONE, Evaluator, check_properties, explain_violation,
+from allegiance.check.checks import check
+from allegiance.lang.diagnostics import CheckError, ParseError
+from allegiance.eval.kb import KnowledgeBase, read_program
+from allegiance.check.kinds import Schema
+from allegiance.lang.parse import parse_program
+from allegiance.lang.printer import format_program
+from allegiance.testing.checks import (ALONE, Evaluator, check_properties, explain_violation,
                                     reproduction)
-from engine.pytest_plugin import PropertiesFailed, assert_properties
-from engine.render_properties import counterexample, failure_text, scene_files
-from engine.strategies import knowledge_bases
-from engine.syntax import Constant, PredicateRef, PropertyDecl
-from engine.values import Integer, String, Symbol
-from repl.cli import main
+from allegiance.testing.pytest_plugin import PropertiesFailed, assert_properties
+from allegiance.render.properties import counterexample, failure_text, scene_files
+from allegiance.testing.strategies import knowledge_bases
+from allegiance.lang.syntax import Constant, PredicateRef, PropertyDecl
+from allegiance.lang.values import Integer, String, Symbol
+from allegiance.repl.cli import main
 
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,12 +195,12 @@ def _mutant(tmp_path: Path, file: str, old: str, new: str) -> Path:
 
 
 def _label(decl) -> str:
-    from engine.render_properties import property_label
+    from allegiance.render.properties import property_label
     return property_label(decl)
 
 
 def _atom_text(atom) -> str:
-    from engine.printer import format_atom
+    from allegiance.lang.printer import format_atom
     return format_atom(atom)
 
 
@@ -301,7 +301,7 @@ def test_in_ci_the_draws_are_the_same_on_every_run(tmp_path):
 
 
 def test_the_plugin_and_the_command_draw_as_many_cases():
-    import engine.property_checks as checker
-    import engine.pytest_plugin as plugin
+    import allegiance.testing.checks as checker
+    import allegiance.testing.pytest_plugin as plugin
     assert (plugin.CI_EXAMPLES, plugin.DEFAULT_EXAMPLES) == (checker.CI_EXAMPLES,
                                                              checker.DEFAULT_EXAMPLES)

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from repl import commands as commands_module
-from repl.commands import COMMANDS, STATEMENTS, commands, execute, help_text
-from repl.session import Session
+from allegiance.repl import commands as commands_module
+from allegiance.repl.commands import COMMANDS, STATEMENTS, commands, execute, help_text
+from allegiance.repl.session import Session
 
 KB = """\
 % A tiny case for the REPL tests.
@@ -395,13 +395,13 @@ SPLITS = [
 
 @pytest.mark.parametrize("text, expected", [c[1:] for c in SPLITS], ids=[c[0] for c in SPLITS])
 def test_statements_end_with_a_question_mark_or_a_dot(text, expected):
-    from repl.statements import split
+    from allegiance.repl.statements import split
 
     assert [(s.text, s.line, s.col, s.kind) for s in split(text)] == expected
 
 
 def test_the_reader_places_each_statement_in_the_whole_input():
-    from repl.statements import Reader
+    from allegiance.repl.statements import Reader
 
     reader, found = Reader(), []
     for line in ["p(a). q(", "  b)?", "", ".undo", "r(X"]:

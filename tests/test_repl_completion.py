@@ -8,9 +8,9 @@ from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 from prompt_toolkit.validation import ValidationError
 
-from repl.completion import AllegianceCompleter
-from repl.session import Session
-from repl.validation import AllegianceValidator, diagnose, offset
+from allegiance.repl.completion import AllegianceCompleter
+from allegiance.repl.session import Session
+from allegiance.repl.validation import AllegianceValidator, diagnose, offset
 
 KB = """\
 predicate ally(A, B) {doc: "A and B are allies"}.

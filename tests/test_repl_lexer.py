@@ -10,7 +10,7 @@ from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.token import (Comment, Error, Keyword, Name, Number, Operator, Punctuation, String,
                             Text, Whitespace)
 
-from repl.lexer import AllegianceLexer
+from allegiance.repl.lexer import AllegianceLexer
 
 
 def tokens(text: str) -> list[tuple[object, str]]:

@@ -26,12 +26,12 @@ from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-import repl.shell
-from engine.limits import time_budget
-from engine.parse import parse_fact
-from repl.cli import main
-from repl.session import Session
-from repl.shell import Shell, prompt_session, toolbar_text
+import allegiance.repl.shell
+from allegiance.eval.limits import time_budget
+from allegiance.lang.parse import parse_fact
+from allegiance.repl.cli import main
+from allegiance.repl.session import Session
+from allegiance.repl.shell import Shell, prompt_session, toolbar_text
 
 ENTER, CTRL_C, CTRL_D, UP, TAB = "\r", "\x03", "\x04", "\x1b[A", "\t"
 ROOT = Path(__file__).parent.parent
@@ -123,14 +123,14 @@ def test_ctrl_c_abandons_the_line_and_keeps_the_shell(session, keys):
 
 def ctrl_c_during(monkeypatch, statement: str) -> None:
     """Make running `statement` end as a Ctrl-C pressed meanwhile would."""
-    real = repl.shell.execute
+    real = allegiance.repl.shell.execute
 
     def pressed(session, text):
         if text == statement:
             raise KeyboardInterrupt
         return real(session, text)
 
-    monkeypatch.setattr(repl.shell, "execute", pressed)
+    monkeypatch.setattr(allegiance.repl.shell, "execute", pressed)
 
 
 def test_ctrl_c_during_a_statement_cancels_it_and_keeps_the_shell(session, keys, monkeypatch):

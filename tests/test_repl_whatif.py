@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from repl.commands import COMMANDS, execute, help_text
-from repl.session import Session
-from repl.shell import toolbar_text
+from allegiance.repl.commands import COMMANDS, execute, help_text
+from allegiance.repl.session import Session
+from allegiance.repl.shell import toolbar_text
 from whatif_case import KB as BASE
 from whatif_case import SCHEMA
 

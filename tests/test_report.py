@@ -24,17 +24,17 @@ from pathlib import Path
 import pytest
 from attrs import evolve
 
-from engine.assessment import CREDIBILITY, assess, given_leaves
-from engine.assessment_whatif import WhatIf
-from engine.kb import KnowledgeBase
-from engine.render_graph_dot import relations_dot
-from engine.render_html import report_html
-from engine.render_markdown import md, report_markdown
-from engine.render_svg import relations_svg
-from engine.render_text import summary
-from engine.report import write_atomically, write_report
-from engine.sentences import Vocabulary
-from engine.values import Symbol
+from allegiance.whatif.assessment import CREDIBILITY, assess, given_leaves
+from allegiance.whatif.assessment_whatif import WhatIf
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.render.graph_dot import relations_dot
+from allegiance.render.html import report_html
+from allegiance.render.markdown import md, report_markdown
+from allegiance.render.svg import relations_svg
+from allegiance.render.text import summary
+from allegiance.render.report import write_atomically, write_report
+from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.values import Symbol
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {

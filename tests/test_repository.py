@@ -35,7 +35,7 @@ def test_only_the_backend_imports_pydatalog(path):
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     if "pyDatalog" in imported:
-        assert path.relative_to(ROOT).as_posix() == "engine/backend.py"
+        assert path.relative_to(ROOT).as_posix() == "engine/eval/backend.py"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
@@ -45,7 +45,7 @@ def test_modules_stay_small(path):
 
 
 def test_the_backend_uses_only_the_term_interface():
-    text = (ROOT / "engine" / "backend.py").read_text(encoding="utf-8")
+    text = (ROOT / "engine" / "eval" / "backend.py").read_text(encoding="utf-8")
     assert "pyDatalog.load" not in text and "pyDatalog.ask" not in text
 
 

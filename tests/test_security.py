@@ -25,16 +25,16 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagnostics import AllegianceError, LoadError, ParseError, QueryError, render_all
-from engine.explain import why
-from engine.kb import KnowledgeBase, expand_paths, read_program
-from engine.render import answer_json, answer_text, dumps
-from engine.render_dot import explanation_dot
-from engine.render_json import explanation_json
-from engine.render_text import explanation_prose, explanation_tree
-from engine.sentences import Vocabulary
-from engine.values import String, quote
-from repl.cli import main
+from allegiance.lang.diagnostics import AllegianceError, LoadError, ParseError, QueryError, render_all
+from allegiance.explain.why import why
+from allegiance.eval.kb import KnowledgeBase, expand_paths, read_program
+from allegiance.render.answers import answer_json, answer_text, dumps
+from allegiance.render.dot import explanation_dot
+from allegiance.render.json import explanation_json
+from allegiance.render.text import explanation_prose, explanation_tree
+from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.values import String, quote
+from allegiance.repl.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOADS = [
@@ -82,7 +82,7 @@ def nothing_executes():
     `exec` or `compile`, anything executes text holding the canary's name, or pyDatalog's text
     interface is called at all. (Python's imports and the libraries' own generated code, such as
     `namedtuple`'s, still run: they execute no text of ours.)"""
-    from engine.backend import pyDatalog, pyParser
+    from allegiance.eval.backend import pyDatalog, pyParser
 
     called: list[str] = []
     project = (str(ROOT / "engine"), str(ROOT / "repl"))
@@ -247,8 +247,8 @@ REPL_LINES = ["{p}?", "why {p}?", "why not {p}?", "{p}.", "retract {p}.", ".{p}"
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_a_payload_typed_at_the_repl_is_refused_or_shown_inertly(payload, canary, kb_file,
                                                                  monkeypatch):
-    from repl.commands import execute
-    from repl.session import Session
+    from allegiance.repl.commands import execute
+    from allegiance.repl.session import Session
 
     monkeypatch.chdir(kb_file.parent)  # a stray write would land here, beside the canary
     text = fill(payload, canary)
@@ -268,8 +268,8 @@ def test_a_payload_typed_at_the_repl_is_refused_or_shown_inertly(payload, canary
 
 @pytest.mark.parametrize("path", ["../../../../../../etc/passwd", "/dev/zero", "/etc", "~"])
 def test_a_path_traversal_in_repl_load_is_refused_and_changes_nothing(path, kb_file, monkeypatch):
-    from repl.commands import execute
-    from repl.session import Session
+    from allegiance.repl.commands import execute
+    from allegiance.repl.session import Session
 
     monkeypatch.chdir(kb_file.parent)
     with nothing_executes():
@@ -287,9 +287,9 @@ def test_a_path_traversal_in_repl_load_is_refused_and_changes_nothing(path, kb_f
 
 
 def test_a_file_name_with_escapes_is_shown_inertly_by_the_repl(tmp_path):
-    from repl.commands import execute
-    from repl.session import Session
-    from repl.shell import banner, toolbar_text
+    from allegiance.repl.commands import execute
+    from allegiance.repl.session import Session
+    from allegiance.repl.shell import banner, toolbar_text
 
     plain, hostile = tmp_path / "plain.dl", tmp_path / "evil\x1b]0;x\x07\u202e.dl"
     plain.write_text(BASE, encoding="utf-8")

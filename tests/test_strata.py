@@ -1,4 +1,4 @@
-"""Tests of `engine.strata`: components, dependency order, recursion and negative cycles."""
+"""Tests of `allegiance.check.strata`: components, dependency order, recursion and negative cycles."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.diagnostics import CheckError
-from engine.parse import parse_program
-from engine.strata import components_of, dependency_graph, negative_cycles, stratify
-from engine.syntax import Atom, Negation, Rule, Variable
+from allegiance.lang.diagnostics import CheckError
+from allegiance.lang.parse import parse_program
+from allegiance.check.strata import components_of, dependency_graph, negative_cycles, stratify
+from allegiance.lang.syntax import Atom, Negation, Rule, Variable
 
 X = Variable("X")
 

@@ -1,4 +1,4 @@
-"""The public strategies of `engine.strategies` and the kinds of `engine.kinds`.
+"""The public strategies of `allegiance.testing.strategies` and the kinds of `allegiance.check.kinds`.
 
 Cases are valid by construction: they load beside the rules without a diagnostic, state only
 base predicates the rules use, fill each argument from the pool of its kind, stay within their
@@ -13,14 +13,14 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from engine.checks import check
-from engine.kb import KnowledgeBase, read_program
-from engine.kinds import Schema
-from engine.parse import parse_program
-from engine.printer import format_fact
-from engine.strategies import (casts, derivations, entities, facts, fresh_entities,
+from allegiance.check.checks import check
+from allegiance.eval.kb import KnowledgeBase, read_program
+from allegiance.check.kinds import Schema
+from allegiance.lang.parse import parse_program
+from allegiance.lang.printer import format_fact
+from allegiance.testing.strategies import (casts, derivations, entities, facts, fresh_entities,
                                knowledge_bases, renamings)
-from engine.values import Date, Integer, String, Symbol
+from allegiance.lang.values import Date, Integer, String, Symbol
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = Schema.of(check(read_program([ROOT / "kb"])))

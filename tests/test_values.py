@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.values import Date, Integer, String, Symbol, from_key, printable, quote, sort_key
+from allegiance.lang.values import Date, Integer, String, Symbol, from_key, printable, quote, sort_key
 
 values = st.one_of(
     st.builds(Symbol, st.from_regex(r"[a-z][a-z0-9_]{0,5}", fullmatch=True)),

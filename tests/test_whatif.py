@@ -25,17 +25,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.ach import competing_hypotheses, indicators
-from engine.flip import critical_premises, flip_sets
-from engine.kb import KnowledgeBase
-from engine.render_text import summary
-from engine.render_whatif import (diff_text, flips_text, indicators_text, matrix_text,
+from allegiance.whatif.ach import competing_hypotheses, indicators
+from allegiance.whatif.flips import critical_premises, flip_sets
+from allegiance.eval.kb import KnowledgeBase
+from allegiance.render.text import summary
+from allegiance.render.whatif.text import (diff_text, flips_text, indicators_text, matrix_text,
                                   sensitivity_text)
-from engine.sensitivity import source_sensitivity
-from engine.sentences import Vocabulary
-from engine.syntax import Fact, Program
-from engine.values import Date
-from engine.whatif import _deferring_interrupts, assume, diff
+from allegiance.whatif.sensitivity import source_sensitivity
+from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.syntax import Fact, Program
+from allegiance.lang.values import Date
+from allegiance.whatif.layers import _deferring_interrupts, assume, diff
 from oracle import evaluate, predicate_keys
 from strategies import as_of_dates, facts_of, programs
 
