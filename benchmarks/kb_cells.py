@@ -5,13 +5,12 @@ Each class is one engine on one workload; see `cells` for the protocol.
 
 from __future__ import annotations
 
-from allegiance.eval.kb import KnowledgeBase
 from allegiance.lang.parse import parse_program
 
 from . import generate as gen
 from .baselines import digest, text_of
 from .raw_pydatalog import RawPyDatalog, in_fresh_thread, load_raw
-from .cells import (Cell, PyDatalogCell, Sample, case_file, case_program, chunk, clock, forget, load_case,
+from .cells import (knowledge_base, Cell, PyDatalogCell, Sample, case_file, case_program, chunk, clock, forget, load_case,
                     median, timed)
 
 
@@ -56,10 +55,10 @@ class LoadFactsAllegiance(Cell):
         self.program = parse_program(self.text)
 
     def measure(self, run):
-        seconds, kb = timed(lambda: KnowledgeBase.from_text(self.text, as_of=gen.DAY))
+        seconds, kb = timed(lambda: knowledge_base().from_text(self.text, as_of=gen.DAY))
         count = len(kb.facts())
         kb.close()
-        parsed, kb = timed(lambda: KnowledgeBase.from_program(self.program, as_of=gen.DAY))
+        parsed, kb = timed(lambda: knowledge_base().from_program(self.program, as_of=gen.DAY))
         kb.close()
         return Sample(seconds, digest=str(count), extra={"parsed": parsed})
 

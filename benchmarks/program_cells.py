@@ -13,13 +13,12 @@ import hashlib
 import subprocess
 import sys
 
-from allegiance.eval.kb import KnowledgeBase
 from allegiance.lang.parse import parse_program
 
 from . import generate as gen
 from .baselines import (ROOT, clingo_answers, clingo_control, clingo_text, derived_keys, digest, oracle_evaluate,
                         transitive_closure)
-from .cells import Cell, PyDatalogCell, Sample, Skip, case_program, clock, forget, load_case, rows_text, timed
+from .cells import knowledge_base, Cell, PyDatalogCell, Sample, Skip, case_program, clock, forget, load_case, rows_text, timed
 from .raw_pydatalog import in_fresh_thread, load_raw
 
 ALLEGIANCE = ROOT / ".venv" / "bin" / "allegiance"
@@ -116,7 +115,7 @@ class ClosureAllegiance(Cell):
         self.text = gen.closure_program(graph_edges(self.kind, size))
 
     def measure(self, run):
-        kb = KnowledgeBase.from_text(self.text, as_of=gen.DAY)
+        kb = knowledge_base().from_text(self.text, as_of=gen.DAY)
         try:
             seconds, answer = timed(lambda: kb.ask("path(X, Y)?"))
             forget(kb)  # the evaluation alone: encoded tuples, neither sorted nor decoded
@@ -181,7 +180,7 @@ class UniversityAllegiance(Cell):
         super().__init__(size, runs)
         text = gen.university(size)
         self.keys = derived_keys(parse_program(gen.UNIVERSITY_RULES))
-        self.load, self.kb = timed(lambda: KnowledgeBase.from_text(text, as_of=gen.DAY))
+        self.load, self.kb = timed(lambda: knowledge_base().from_text(text, as_of=gen.DAY))
 
     def measure(self, run):
         forget(self.kb)
@@ -245,7 +244,7 @@ class ArticleWhy(Cell):
         super().__init__(size, runs)
         from allegiance.explain.sentences import Vocabulary
 
-        self.kb = KnowledgeBase.from_paths([ROOT / "kb"], as_of=gen.DAY)
+        self.kb = knowledge_base().from_paths([ROOT / "kb"], as_of=gen.DAY)
         self.vocabulary = Vocabulary.of(self.kb)
         self.first = timed(self.explain)[0]
 
@@ -271,7 +270,7 @@ class ArticleRepeat(Cell):
 
     def __init__(self, size, runs):
         super().__init__(size, runs)
-        self.kb = KnowledgeBase.from_paths([ROOT / "kb"], as_of=gen.DAY)
+        self.kb = knowledge_base().from_paths([ROOT / "kb"], as_of=gen.DAY)
         self.answer = self.kb.ask(ARTICLE_GOAL).holds
 
     def measure(self, run):

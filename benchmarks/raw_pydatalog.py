@@ -8,7 +8,8 @@ pyDatalog), other bodies are joined most-bound first, and tests and negations co
 their variables are bound; `not p(X, _)` becomes `not p_x_(X)` with a projection rule.
 pyDatalog keeps its state per thread, so each instance lives in a thread of its own (`Worker`
 for a logic that outlives one call, `in_fresh_thread` for one that does not). This module and
-engine/backend.py are the only ones that import pyDatalog.
+engine/eval/backend.py are the only ones that import pyDatalog; a process that runs raw
+pyDatalog never imports the latter, so the baseline runs on pyDatalog's compiled engine.
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ def _bound_args(atom: Atom, bound: set[str]) -> int:
 
 
 # -- raw pyDatalog ----------------------------------------------------------------------------
+def engine_in_use() -> str:
+    """Which of pyDatalog's engines this process runs: `compiled` (its Cython extension, what a
+    user of pyDatalog gets) or `pure Python` (the module allegiance's backend loads instead, so
+    that a time limit or Ctrl-C can stop a question)."""
+    from pyDatalog import pyEngine
+
+    return "pure Python" if pyEngine.__file__.endswith(".py") else "compiled"
+
+
 def pydatalog_name(predicate: str) -> str:
     return f"raw_{predicate}"
 

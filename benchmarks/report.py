@@ -160,10 +160,20 @@ def machine_text(info: dict, mode: str) -> str:
             f"at the end {info.get('load_average_end', ['?'])[0]}. {mode}")
 
 
+def engines_text(results) -> str:
+    """Which pyDatalog engine each column ran on, counted over the cells that ran."""
+    parts = []
+    for engine in ("pydatalog", "allegiance"):
+        kinds = sorted({r["pydatalog_engine"] for r in results if r.get("engine") == engine and "pydatalog_engine" in r})
+        if kinds:
+            parts.append(f"{TITLES[engine]} ran on pyDatalog's {' and '.join(kinds)} engine")
+    return ("; ".join(parts) + ".") if parts else ""
+
+
 def report(results, workloads, info: dict, mode: str, targets_text: str) -> str:
     """The whole Markdown report."""
     return "\n\n".join([
-        machine_text(info, mode),
+        machine_text(info, mode) + (" " + engines_text(results) if engines_text(results) else ""),
         "### Results\n\n" + results_table(results, workloads),
         "### Targets\n\n" + targets_text,
         "### Growth exponents\n\n" + exponents_table(results, workloads),

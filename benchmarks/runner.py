@@ -57,7 +57,16 @@ def run_cell(name: str, engine: str, size: int, warmup: int, runs: int) -> dict:
         return result | {"status": "error", "note": _error(exc)}
     finally:
         cell.close()
-    return result | summary(numbered, warmup) | {"peak_mb": peak_mb()}
+    return result | summary(numbered, warmup) | {"peak_mb": peak_mb()} | _pydatalog_engine(engine)
+
+
+def _pydatalog_engine(engine: str) -> dict:
+    """For the engines that run pyDatalog, which of its engines ran (see `engine_in_use`)."""
+    if engine not in ("allegiance", "pydatalog"):
+        return {}
+    from .raw_pydatalog import engine_in_use
+
+    return {"pydatalog_engine": engine_in_use()}
 
 
 def summary(numbered, warmup: int) -> dict:

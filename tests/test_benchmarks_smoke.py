@@ -48,3 +48,14 @@ def test_workload_runs_once_and_engines_agree(workload):
             assert result["calls"]
     answers = {r["engine"]: r["digests"]["0"] for r in results if r["status"] == "ok" and r["digests"]["0"]}
     assert len(set(answers.values())) <= 1, answers
+
+
+def test_raw_pydatalog_runs_on_its_compiled_engine_in_a_process_of_its_own():
+    """The baseline must be what a pyDatalog user gets: allegiance's backend, which loads
+    pyDatalog's pure-Python engine so that questions can be stopped, is never imported there."""
+    from benchmarks.runner import run_isolated
+
+    raw = run_isolated("point", "pydatalog", 20, 0, 1, timeout=120)
+    ours = run_isolated("point", "allegiance", 20, 0, 1, timeout=120)
+    assert (raw["status"], raw["pydatalog_engine"]) == ("ok", "compiled"), raw
+    assert (ours["status"], ours["pydatalog_engine"]) == ("ok", "pure Python"), ours
