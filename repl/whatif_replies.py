@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from allegiance.whatif.ach import competing_hypotheses, indicators
+from allegiance.whatif.ach import competing_hypotheses, indicators, questions
 from allegiance.whatif.flips import critical_premises, flip_sets
 from allegiance.check.kinds import Schema
 from allegiance.render.answers import dumps
-from allegiance.render.whatif.text import (diff_text, flips_text, indicators_text, matrix_text,
+from allegiance.render.whatif.text import (diff_text, flips_text, indicators_text, matrix_text, ranked_items,
                                   sensitivities_text, sensitivity_text)
 from allegiance.render.whatif.json import (diff_json, flips_json, indicators_json, matrix_json,
                                        sensitivities_json, sensitivity_json)
@@ -106,15 +106,21 @@ def ach_result(session: Session, group: str, other: str, indicators: dict | None
     """The matrix of the competing hypotheses about two groups (names or aliases), scored; with
     `indicators` (the options of `indicators_result`), their indicators too, in one reply."""
     kb = session.kb
-    matrix = competing_hypotheses(kb, group, other)
+    matrices = questions(kb, group, other)
+    matrix = matrices[0]
     vocab = Vocabulary.of(kb)
     found = None if indicators is None else _indicators(session, matrix, **indicators)
     if _json(session):
         doc = matrix_json(matrix, vocab)
+        if len(matrices) > 1:
+            doc["reporting"] = matrix_json(matrices[1], vocab)
         if found is not None:
             doc["indicators"] = indicators_json(found, vocab, matrix)["hypotheses"]
         return ok(dumps(doc))
-    lines = [matrix_text(matrix, vocab), "", *_traces(matrix, vocab)]
+    lines = []
+    for m in matrices:
+        lines += [matrix_text(m, vocab), ""]
+    lines += _traces(matrix, vocab)
     if found is None:
         lines.append(f"what would change the verdict: `.indicators {group} {other}`")
     else:
@@ -124,16 +130,18 @@ def ach_result(session: Session, group: str, other: str, indicators: dict | None
 
 def _traces(matrix, vocab: Vocabulary) -> list[str]:
     """How to follow a cell and a weight to the rules and sources, with examples from `matrix`."""
-    cells = [(i, j) for i, item in enumerate(matrix.items, 1) for j, r in enumerate(item.ratings, 1) if r == "I"]
+    rows = ranked_items(matrix)
+    cells = [(i, j) for i, item in enumerate(rows, 1) for j, r in enumerate(item.ratings, 1) if r == "I"]
     lines = ["every rating and every weight is derived by a rule; `why` explains each:"]
     if cells:
         i, j = cells[0]
-        atom = vocab.atom(matrix.cell(matrix.items[i - 1].id, matrix.hypotheses[j - 1]))
-        lines.append(f"  E{i} against H{j}: `why {atom}?` (a C cell: `why consistent(E, H)?`)")
-    weighed = [(i, item) for i, item in enumerate(matrix.items, 1) if item.credibility != "medium"]
+        atom = vocab.atom(matrix.cell(rows[i - 1].id, matrix.hypotheses[j - 1]))
+        lines.append(f"  E{i} against H{j}: `why {atom}?` (a C cell: `why consistent(E, H, A, B)?`)")
+    weighed = [(i, item) for i, item in enumerate(rows, 1) if item.credibility != "medium"]
     if weighed:
         i, item = weighed[0]
-        lines.append(f"  the weight of E{i}: `why {item.credibility}_credibility({item.id})?`")
+        lines.append(f"  the weight of E{i}: `why {item.credibility}_credibility({item.id})?` "
+                     f"(its grade: `why credibility_grade({item.id}, G)?`)")
     return lines
 
 

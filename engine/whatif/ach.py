@@ -1,24 +1,20 @@
-"""Competing hypotheses: the matrix of hypotheses against items of evidence, scored as in ACH.
+"""Competing hypotheses: the matrices of hypotheses against items of evidence, scored as in ACH.
 
-Sits on `kb`, `whatif` and `flip`, and reads the interface of `kb/rules/hypotheses.dl`:
-`hypothesis(H, A, B)`, `evidence(E, A, B)` (one rule per kind of evidence), `consistent(E, H)`,
-`inconsistent(E, H)`, `low_credibility(E)`, `high_credibility(E)` and `borne_out(H)`. Every
-cell is derived by a rule, so `why inconsistent(E, H)?` explains it. Guarantees:
+Sits on `kb`, `whatif`, `flip` and `ach_scores`, and reads the interface of
+`kb/rules/hypotheses.dl`: two questions about a pair of groups, each a set of mutually exclusive
+hypotheses: the relationship (`hypothesis(H, A, B)`, items `evidence(E, A, B)`) and the reports
+(`report_hypothesis(H, A, B)`, items `report_evidence(E, A, B)`); the cells `consistent(E, H, A,
+B)` and `inconsistent(E, H, A, B)`; the key conclusions `borne_out(H, A, B)`; and, where the
+knowledge base defines them, `common_origin/2` (items of one origin), `credibility_grade/2`,
+`item_reliability/2` (Admiralty grades), `low_credibility/1` and `high_credibility/1` (weights).
+Every cell and weight is derived by a rule, so `why inconsistent(E, H, A, B)?` explains it.
+Guarantees (scoring in `ach_scores`):
 - a cell is inconsistent when the rules derive `inconsistent`, else consistent when they derive
-  `consistent`, else not applicable;
-- an item weighs √2 when of high credibility, 1/√2 when of low credibility and 1 otherwise (PARC
-  ACH's scale); a hypothesis' score is its weighted inconsistency, the sum of the weights of the
-  items inconsistent with it (PARC ACH, with consistency not counted); the ranking lists tiers of
-  equal scores, least inconsistent first;
-- an item's diagnosticity is the spread of its weighted inconsistency over the hypotheses: an
-  item that counts against every hypothesis or against none (one rated alike for all, in
-  particular) is not diagnostic;
-- sensitivity: each item is withdrawn, and each of its consistent or inconsistent cells flipped,
-  one at a time; the perturbations that alter the ranking are listed, and an item is critical
-  when one of them changes the favoured tier;
+  `consistent`, else not applicable, which never counts;
+- items of one origin (connected by `common_origin`) are one row listing its members;
 - indicators: for each hypothesis, the minimal sets of changes that would reverse its key
-  conclusion `borne_out(H)` (see `flip`), each with the score and rank the hypothesis would then
-  have, those that move it most first.
+  conclusion `borne_out(H, A, B)` (see `flip`), each with the score and rank the hypothesis would
+  then have, those that move it most first.
 """
 
 from __future__ import annotations
@@ -35,78 +31,63 @@ from allegiance.eval.kb import KnowledgeBase
 from allegiance.lang.syntax import Atom, Constant, Query, Variable
 from allegiance.lang.values import Symbol, Value, sort_key
 from allegiance.whatif.layers import Change, assume_changes
+from allegiance.whatif.ach_scores import (CONSISTENT, INCONSISTENT, NOT_APPLICABLE, UNTESTED, WEIGHTS,  # noqa: F401
+                                          Item, Perturbation, applicable, inconsistency, merged,
+                                          perturbations, ranking, score)
 
-CONSISTENT, INCONSISTENT, NOT_APPLICABLE = "C", "I", "-"
-WEIGHTS = {"high": math.sqrt(2), "medium": 1.0, "low": 1 / math.sqrt(2)}
-INTERFACE = ("hypothesis/3", "evidence/3", "consistent/2", "inconsistent/2", "borne_out/1")
-
-
-@frozen
-class Item:
-    """One row of the matrix: an item of evidence, its weight and its rating per hypothesis."""
-
-    id: Value
-    kinds: tuple[str, ...]  # the evidence predicates that make it an item (`sign_of_rift/3`)
-    credibility: str  # high, medium or low
-    ratings: tuple[str, ...]  # C, I or - for each hypothesis, in the matrix's order
-
-    @property
-    def weight(self) -> float:
-        return WEIGHTS[self.credibility]
-
-    @property
-    def diagnosticity(self) -> float:
-        counts = [self.weight if r == INCONSISTENT else 0.0 for r in self.ratings]
-        return max(counts) - min(counts) if counts else 0.0
-
-    @property
-    def diagnostic(self) -> bool:
-        return self.diagnosticity > 0
-
-
-@frozen
-class Perturbation:
-    """A change to one item that alters the ranking: the item withdrawn, or one cell flipped."""
-
-    item: Value
-    hypothesis: Value | None  # the flipped cell's hypothesis; None: the item withdrawn
-    ranking: tuple[tuple[Value, ...], ...]  # the ranking after the change
-    favoured_changes: bool
+RELATIONSHIP, REPORTING = "relationship", "reporting"
+QUESTIONS = {RELATIONSHIP: ("hypothesis", "evidence"), REPORTING: ("report_hypothesis", "report_evidence")}
+INTERFACE = ("hypothesis/3", "evidence/3", "consistent/4", "inconsistent/4", "borne_out/3")
 
 
 @frozen
 class Matrix:
-    """The hypotheses about `group` and `other` against the items of evidence, scored."""
+    """The hypotheses of one question about `group` and `other` against the rows of evidence."""
 
     group: Value
     other: Value
     as_of: datetime.date
     hypotheses: tuple[Value, ...]
     items: tuple[Item, ...]
-    scores: tuple[float, ...]  # weighted inconsistency, one per hypothesis
+    scores: tuple[float, ...]  # share of applicable weight against, one per hypothesis
     ranking: tuple[tuple[Value, ...], ...]  # tiers of equal score, least inconsistent first
     sensitivity: tuple[Perturbation, ...] = ()
+    question: str = RELATIONSHIP
 
     @property
     def favoured(self) -> tuple[Value, ...]:
         return self.ranking[0] if self.ranking else ()
 
     @property
+    def inconsistency(self) -> tuple[float, ...]:
+        return inconsistency(self.items, len(self.hypotheses))
+
+    @property
+    def applicable(self) -> tuple[float, ...]:
+        return applicable(self.items, len(self.hypotheses))
+
+    @property
     def critical(self) -> tuple[Value, ...]:
-        """The items one change to which would change the favoured hypotheses."""
+        """The rows one change to which would change the favoured hypotheses."""
         return tuple(dict.fromkeys(p.item for p in self.sensitivity if p.favoured_changes))
+
+    def row(self, item: Value) -> Item:
+        return next(i for i in self.items if item in i.all_members)
 
     def cell(self, item: Value, hypothesis: Value) -> Atom:
         """The atom `why` explains for a cell (`inconsistent`, else `consistent`, as rated)."""
-        row = next(i for i in self.items if i.id == item)
-        rating = row.ratings[self.hypotheses.index(hypothesis)]
+        rating = self.row(item).ratings[self.hypotheses.index(hypothesis)]
         name = "inconsistent" if rating == INCONSISTENT else "consistent"
-        return Atom(name, (Constant(item), Constant(hypothesis)))
+        return cell_atom(name, item, hypothesis, self.group, self.other)
+
+
+def cell_atom(name: str, item: Value, hypothesis: Value, group: Value, other: Value) -> Atom:
+    return Atom(name, tuple(Constant(v) for v in (item, hypothesis, group, other)))
 
 
 @frozen
 class Indicator:
-    """Changes to watch for: observed, they would reverse `borne_out(hypothesis)`."""
+    """Changes to watch for: observed, they would reverse `borne_out(hypothesis, A, B)`."""
 
     changes: tuple[Change, ...]
     score: float  # the hypothesis' score with the changes
@@ -127,22 +108,37 @@ class Indicators:
 
 # -- the matrix --------------------------------------------------------------------------------
 def competing_hypotheses(kb: KnowledgeBase, group: str | Value, other: str | Value,
-                         sensitivity: bool = True) -> Matrix:
-    """The matrix of the hypotheses about `group` and `other` (names, aliases or values)."""
+                         sensitivity: bool = True, question: str = RELATIONSHIP) -> Matrix:
+    """The matrix of one question (`RELATIONSHIP` or `REPORTING`) about `group` and `other`
+    (names, aliases or values)."""
     _require_interface(kb)
     a, b = entity(kb, group), entity(kb, other)
+    hypothesis_name, evidence_name = QUESTIONS[question]
     with kb._lock:
-        hypotheses = tuple(r[0] for r in _rows(kb, "hypothesis", a, b))
+        hypotheses = _hypotheses(kb, hypothesis_name, a, b)
         if not hypotheses:
-            raise QueryError([error(f"no hypothesis about `{a}` and `{b}` is stated", None, "ach",
-                                    hint="state one with a `posits_…` fact, such as "
-                                         f"`posits_truce(truce_only, {a}, {b}).`")])
-        items = _items(kb, a, b, hypotheses)
+            what = "no evidence bears on" if question == RELATIONSHIP else "no report claims cooperation of"
+            raise QueryError([error(f"{what} `{a}` and `{b}`", None, "ach",
+                                    hint="the hypotheses are those of kb/rules/hypotheses.dl, for "
+                                         "every pair some item of evidence bears on")])
+        items = _items(kb, evidence_name, a, b, hypotheses)
     scores = score(items, len(hypotheses))
-    matrix = Matrix(a, b, kb.as_of, hypotheses, items, scores, ranking(hypotheses, scores))
-    if not sensitivity:
-        return matrix
-    return Matrix(a, b, kb.as_of, hypotheses, items, scores, matrix.ranking, perturbations(matrix))
+    order = ranking(hypotheses, scores)
+    found = perturbations(hypotheses, items, order) if sensitivity else ()
+    return Matrix(a, b, kb.as_of, hypotheses, items, scores, order, found, question)
+
+
+def questions(kb: KnowledgeBase, group: str | Value, other: str | Value,
+              sensitivity: bool = True) -> tuple[Matrix, ...]:
+    """The matrices of both questions about the pair; the reporting one only when a report
+    claims the two cooperate."""
+    found = [competing_hypotheses(kb, group, other, sensitivity)]
+    if "report_hypothesis/3" in kb.checked.predicates:
+        try:
+            found.append(competing_hypotheses(kb, group, other, sensitivity, REPORTING))
+        except QueryError:
+            pass
+    return tuple(found)
 
 
 def entity(kb: KnowledgeBase, name: str | Value) -> Value:
@@ -164,25 +160,65 @@ def _require_interface(kb: KnowledgeBase) -> None:
                                 hint="load the rules of kb/rules/hypotheses.dl")])
 
 
-def _items(kb, a: Value, b: Value, hypotheses) -> tuple[Item, ...]:
-    consistent, inconsistent = kb.relation("consistent/2"), kb.relation("inconsistent/2")
+def _hypotheses(kb, name: str, a: Value, b: Value) -> tuple[Value, ...]:
+    """The hypotheses in the order of the rules that state them."""
+    if f"{name}/3" not in kb.checked.predicates:
+        return ()
+    found = {row[0] for row in _rows(kb, name, a, b)}
+    heads = [r.head for r in kb.checked.predicates[f"{name}/3"].rules]
+    order = [t.value for h in heads for t in h.args[:1] if isinstance(t, Constant)]
+    return tuple(dict.fromkeys([h for h in order if h in found] + sorted(found, key=sort_key)))
+
+
+def _items(kb, evidence: str, a: Value, b: Value, hypotheses) -> tuple[Item, ...]:
+    cells = {name: {(e, h) for e, h, x, y in kb.relation(f"{name}/4") if (x, y) == (a, b)}
+             for name in ("consistent", "inconsistent")}
     low, high = _unary(kb, "low_credibility/1"), _unary(kb, "high_credibility/1")
+    grades = _grades(kb)
     kinds: dict[Value, list[str]] = {}
-    for key in _evidence_kinds(kb):
+    for key in _evidence_kinds(kb, evidence):
         for (item,) in _rows(kb, key.rsplit("/", 1)[0], a, b):
             kinds.setdefault(item, []).append(key)
-    items = []
+    single = {}
     for item in sorted(kinds, key=sort_key):
-        ratings = tuple(INCONSISTENT if (item, h) in inconsistent else
-                        CONSISTENT if (item, h) in consistent else NOT_APPLICABLE for h in hypotheses)
+        ratings = tuple(INCONSISTENT if (item, h) in cells["inconsistent"] else
+                        CONSISTENT if (item, h) in cells["consistent"] else NOT_APPLICABLE
+                        for h in hypotheses)
         credibility = "high" if item in high else "low" if item in low else "medium"
-        items.append(Item(item, tuple(kinds[item]), credibility, ratings))
-    return tuple(items)
+        single[item] = Item(item, tuple(kinds[item]), credibility, ratings, (), grades.get(item, ""))
+    return tuple(merged(single[m] for m in group) for group in _origins(kb, list(single)))
 
 
-def _evidence_kinds(kb) -> list[str]:
-    """The predicates `evidence/3` is made of, in the order of its rules."""
-    rules = kb.checked.predicates["evidence/3"].rules
+def _origins(kb, items: list[Value]) -> list[list[Value]]:
+    """The items grouped by origin (connected by `common_origin/2`), each group in value order."""
+    parent = {i: i for i in items}
+
+    def root(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+    if "common_origin/2" in kb.checked.predicates:
+        for x, y in kb.relation("common_origin/2"):
+            if x in parent and y in parent and root(x) != root(y):
+                parent[max(root(x), root(y), key=sort_key)] = min(root(x), root(y), key=sort_key)
+    groups: dict[Value, list[Value]] = {}
+    for item in items:
+        groups.setdefault(root(item), []).append(item)
+    return list(groups.values())
+
+
+def _grades(kb) -> dict[Value, str]:
+    """Each item's Admiralty code (`F3`), where the rules grade it."""
+    if "credibility_grade/2" not in kb.checked.predicates:
+        return {}
+    letters = dict(kb.relation("item_reliability/2")) if "item_reliability/2" in kb.checked.predicates else {}
+    return {item: f"{str(letters.get(item, '')).upper()}{digit}"
+            for item, digit in kb.relation("credibility_grade/2")}
+
+
+def _evidence_kinds(kb, evidence: str) -> list[str]:
+    """The predicates `evidence/3` (or `report_evidence/3`) is made of, in the order of its rules."""
+    rules = kb.checked.predicates[f"{evidence}/3"].rules
     return list(dict.fromkeys(lit.key for r in rules for lit in r.body if isinstance(lit, Atom)))
 
 
@@ -196,47 +232,6 @@ def _unary(kb, key: str) -> set:
     return {row[0] for row in kb.relation(key)} if key in kb.checked.predicates else set()
 
 
-# -- scores, ranking and sensitivity -----------------------------------------------------------
-def score(items: Iterable[Item], count: int) -> tuple[float, ...]:
-    """The weighted inconsistency of each of `count` hypotheses."""
-    totals = [0.0] * count
-    for item in items:
-        for i, rating in enumerate(item.ratings):
-            if rating == INCONSISTENT:
-                totals[i] += item.weight
-    return tuple(round(t, 9) for t in totals)
-
-
-def ranking(hypotheses, scores) -> tuple[tuple[Value, ...], ...]:
-    """Tiers of hypotheses of equal score, least inconsistent first."""
-    tiers: dict[float, list[Value]] = {}
-    for hypothesis, value in sorted(zip(hypotheses, scores), key=lambda p: p[1]):
-        tiers.setdefault(value, []).append(hypothesis)
-    return tuple(tuple(t) for t in tiers.values())
-
-
-def perturbations(matrix: Matrix) -> tuple[Perturbation, ...]:
-    """Every withdrawal of an item or flip of a cell that alters the ranking."""
-    found = []
-    for index, item in enumerate(matrix.items):
-        variants = [(None, matrix.items[:index] + matrix.items[index + 1:])]
-        for h, rating in zip(matrix.hypotheses, item.ratings):
-            if rating != NOT_APPLICABLE:
-                flipped = _flipped(item, matrix.hypotheses.index(h))
-                variants.append((h, matrix.items[:index] + (flipped,) + matrix.items[index + 1:]))
-        for hypothesis, items in variants:
-            after = ranking(matrix.hypotheses, score(items, len(matrix.hypotheses)))
-            if after != matrix.ranking:
-                found.append(Perturbation(item.id, hypothesis, after, after[0] != matrix.favoured))
-    return tuple(found)
-
-
-def _flipped(item: Item, index: int) -> Item:
-    ratings = list(item.ratings)
-    ratings[index] = CONSISTENT if ratings[index] == INCONSISTENT else INCONSISTENT
-    return Item(item.id, item.kinds, item.credibility, tuple(ratings))
-
-
 def rank_of(matrix: Matrix, hypothesis: Value) -> int:
     """The index of the tier holding `hypothesis` (0: favoured)."""
     return next(i for i, tier in enumerate(matrix.ranking) if hypothesis in tier)
@@ -246,12 +241,11 @@ def rank_of(matrix: Matrix, hypothesis: Value) -> int:
 def indicators(kb: KnowledgeBase, matrix: Matrix, *, max_size: int = 2, max_checks: int = 150,
                fixed: Iterable[str] = (), limit: int = 5) -> tuple[Indicators, ...]:
     """For each hypothesis, the changes that would reverse its key conclusion, most telling first;
-    the `posits_…` facts that define the hypotheses, and `fixed` predicates, never change."""
-    frozen_keys = set(fixed) | _defining_predicates(kb)
+    `fixed` predicates never change."""
     found = []
     for index, hypothesis in enumerate(matrix.hypotheses):
-        goal = Atom("borne_out", (Constant(hypothesis),))
-        search = flip_sets(kb, goal, max_size=max_size, max_checks=max_checks, fixed=frozen_keys)
+        goal = Atom("borne_out", tuple(Constant(v) for v in (hypothesis, matrix.group, matrix.other)))
+        search = flip_sets(kb, goal, max_size=max_size, max_checks=max_checks, fixed=set(fixed))
         telling = sorted((_indicator(kb, matrix, hypothesis, s) for s in search.sets),
                          key=lambda i: _telling(matrix, index, i))
         found.append(Indicators(hypothesis, search.holds, matrix.scores[index],
@@ -261,7 +255,10 @@ def indicators(kb: KnowledgeBase, matrix: Matrix, *, max_size: int = 2, max_chec
 
 def _indicator(kb, matrix: Matrix, hypothesis: Value, changes) -> Indicator:
     with assume_changes(kb, changes):
-        after = competing_hypotheses(kb, matrix.group, matrix.other, sensitivity=False)
+        try:
+            after = competing_hypotheses(kb, matrix.group, matrix.other, False, matrix.question)
+        except QueryError:
+            return Indicator(tuple(changes), math.nan, len(matrix.ranking))
     index = after.hypotheses.index(hypothesis) if hypothesis in after.hypotheses else None
     value = after.scores[index] if index is not None else math.nan
     rank = rank_of(after, hypothesis) if index is not None else len(after.ranking)
@@ -271,11 +268,7 @@ def _indicator(kb, matrix: Matrix, hypothesis: Value, changes) -> Indicator:
 def _telling(matrix: Matrix, index: int, indicator: Indicator) -> tuple:
     """Largest move in rank, then in score, then fewest changes."""
     moved = abs(indicator.rank - rank_of(matrix, matrix.hypotheses[index]))
-    shift = abs(indicator.score - matrix.scores[index]) if not math.isnan(indicator.score) else 0
+    finite = not (math.isnan(indicator.score) or math.isinf(indicator.score)
+                  or math.isinf(matrix.scores[index]))
+    shift = abs(indicator.score - matrix.scores[index]) if finite else 0
     return (-moved, -shift, len(indicator.changes))
-
-
-def _defining_predicates(kb) -> set[str]:
-    """The base predicates `hypothesis/3` is made of (the `posits_…` facts of a case)."""
-    rules = kb.checked.predicates["hypothesis/3"].rules
-    return {lit.key for r in rules for lit in r.body if isinstance(lit, Atom)}

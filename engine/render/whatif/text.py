@@ -129,30 +129,52 @@ def _changes(diff: Diff, vocab: Vocabulary, limit: int) -> list[str]:
     return lines
 
 
+QUESTION_TITLES = {"relationship": "the relationship of", "reporting": "the reports that claim cooperation of"}
+
+
 def matrix_text(matrix: Matrix, vocab: Vocabulary) -> str:
-    """The matrix as a table (C consistent, I inconsistent, - not applicable), its scores, the
+    """The matrix as a table (C consistent, I inconsistent, - not applicable), one row per origin
+    with its grade, weight and diagnosticity, items ranked by diagnosticity; its scores, the
     ranking, the items that are not diagnostic and the sensitivity of the ranking."""
     names = [f"H{i}" for i in range(1, len(matrix.hypotheses) + 1)]
     label = dict(zip(matrix.hypotheses, names))
-    lines = [f"competing hypotheses about {vocab.name(matrix.group)} and {vocab.name(matrix.other)}, "
-             f"as of {matrix.as_of.isoformat()}:"]
+    title = QUESTION_TITLES.get(matrix.question, "")
+    lines = [f"competing hypotheses about {title} {vocab.name(matrix.group)} and "
+             f"{vocab.name(matrix.other)} (mutually exclusive), as of {matrix.as_of.isoformat()}:"]
     lines += [f"  {n}  {vocab.name(h)}" for n, h in zip(names, matrix.hypotheses)]
-    lines += ["", "      " + "".join(f"{n:>6}" for n in names) + "  weight  diag.  item"]
-    for i, item in enumerate(matrix.items, 1):
-        cells = "".join(f"{r:>6}" for r in item.ratings)
+    lines += ["", "      " + "".join(f"{n:>5}" for n in names) + "  grade  weight  diag.  item (one row per origin)"]
+    for i, item in enumerate(ranked_items(matrix), 1):
+        cells = "".join(f"{r:>5}" for r in item.ratings)
         kinds = ", ".join(k.rsplit("/", 1)[0] for k in item.kinds)
-        lines.append(f"  E{i:<3}{cells}  {item.weight:>6.2f}  {item.diagnosticity:>5.2f}  "
-                     f"{vocab.name(item.id)} ({kinds}; {item.credibility} credibility)")
-    lines.append("  score" + "".join(f"{s:>6.2f}" for s in matrix.scores) + "  (weighted inconsistency)")
-    lines += ["", "ranking, least inconsistent first:"]
+        lines.append(f"  E{i:<3}{cells}  {item.grade or '—':>5}  {item.weight:>6.2f}  "
+                     f"{item.diagnosticity:>5.2f}  {_row_name(item, vocab)} ({kinds}; {item.credibility} credibility)")
+    lines += ["", "ranking, least inconsistent first (score: the share of the weight rated for a hypothesis "
+              "that counts against it; not applicable never counts):"]
+    against, rated = matrix.inconsistency, matrix.applicable
     for rank, tier in enumerate(matrix.ranking, 1):
-        score = matrix.scores[matrix.hypotheses.index(tier[0])]
-        lines.append(f"  {rank}. " + " = ".join(f"{label[h]} {vocab.name(h)}" for h in tier) + f" ({score:.2f})")
+        i = matrix.hypotheses.index(tier[0])
+        lines.append(f"  {rank}. " + " = ".join(f"{label[h]} {vocab.name(h)}" for h in tier)
+                     + f" ({_share(matrix.scores[i])}: {against[i]:.2f} of {rated[i]:.2f} against)")
     lines.append("favoured: " + " and ".join(vocab.name(h) for h in matrix.favoured) + ".")
-    flat = [vocab.name(i.id) for i in matrix.items if not i.diagnostic]
-    lines.append("not diagnostic (counts against every hypothesis or none): " + ("; ".join(flat) or "none") + ".")
+    flat = [_row_name(i, vocab) for i in matrix.items if not i.diagnostic]
+    lines.append("not diagnostic (rated alike for every hypothesis it bears on): " + ("; ".join(flat) or "none") + ".")
     lines += ["", *_sensitivity_lines(matrix, vocab, label)]
     return "\n".join(lines)
+
+
+def ranked_items(matrix: Matrix) -> list:
+    """The rows, the most diagnostic first (then in the matrix's order)."""
+    return sorted(matrix.items, key=lambda i: -i.diagnosticity)
+
+
+def _row_name(item, vocab: Vocabulary) -> str:
+    if not item.members:
+        return vocab.name(item.id)
+    return f"one origin, {len(item.members)} items: " + "; ".join(vocab.name(m) for m in item.members)
+
+
+def _share(value: float) -> str:
+    return "n/a" if value == float("inf") else f"{value:.2f}"
 
 
 def _sensitivity_lines(matrix: Matrix, vocab: Vocabulary, label: dict) -> list[str]:
