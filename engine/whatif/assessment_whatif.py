@@ -5,7 +5,7 @@ Sits on `ach`, `sensitivity` and `explain`, under `assessment` (which calls `ass
 the pairs it judges); `render_whatif_html` and `render_whatif_markdown` turn it into text.
 Guarantees:
 - every cell of every matrix carries the explanation of its rating: the proof of
-  `inconsistent(E, H)` (I) or of `consistent(E, H)` (C), or, for a cell rated neither, the
+  `inconsistent(E, H, A, B)` (I) or of `consistent(E, H, A, B)` (C), or, for a cell rated neither, the
   refutations of both; every item of low or high credibility carries the proof of
   `low_credibility(E)` or `high_credibility(E)`, so every weight, score and ranking can be followed
   down to rules and sources;
@@ -24,7 +24,8 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
-from allegiance.whatif.ach import CONSISTENT, INCONSISTENT, Indicators, Matrix, competing_hypotheses, indicators
+from allegiance.whatif.ach import (CONSISTENT, INCONSISTENT, Indicators, Matrix, cell_atom, competing_hypotheses,
+                                   indicators)
 from allegiance.lang.diagnostics import QueryError
 from allegiance.explain.why import why
 from allegiance.eval.kb import KnowledgeBase
@@ -34,7 +35,7 @@ from allegiance.lang.syntax import Atom, Constant
 from allegiance.lang.values import Value
 
 KEY_PREDICATES = ("credible/1", "alliance/2", "rift/2", "local_alliance/3", "joint_front_feasible/3",
-                  "borne_out/1", "consistent/2", "inconsistent/2")
+                  "borne_out/3", "consistent/4", "inconsistent/4")
 INDICATOR_SIZE, INDICATOR_CHECKS = 1, 40  # the report's bounds on the search for indicators
 
 
@@ -96,17 +97,18 @@ def pair_hypotheses(kb: KnowledgeBase, group: Value, other: Value, size: int = I
         matrix = competing_hypotheses(kb, group, other)
     except QueryError as exc:
         return PairHypotheses(group, other, None, note=exc.diagnostics[0].message)
-    cells = tuple(Cell(item.id, h, rating, _cell_explanations(kb, item.id, h, rating))
+    cells = tuple(Cell(item.id, h, rating, _cell_explanations(kb, matrix, item.id, h, rating))
                   for item in matrix.items for h, rating in zip(matrix.hypotheses, item.ratings))
     credibility = tuple(_credibility(kb, item) for item in matrix.items)
     found = indicators(kb, matrix, max_size=size, max_checks=checks) if size > 0 else ()
     return PairHypotheses(group, other, matrix, cells, credibility, found)
 
 
-def _cell_explanations(kb, item: Value, hypothesis: Value, rating: str) -> tuple[Explanation, ...]:
+def _cell_explanations(kb, matrix: Matrix, item: Value, hypothesis: Value,
+                       rating: str) -> tuple[Explanation, ...]:
     names = {INCONSISTENT: ("inconsistent",), CONSISTENT: ("consistent",)}.get(
         rating, ("inconsistent", "consistent"))
-    return tuple(why(kb, Atom(n, (Constant(item), Constant(hypothesis)))) for n in names)
+    return tuple(why(kb, cell_atom(n, item, hypothesis, matrix.group, matrix.other)) for n in names)
 
 
 def _credibility(kb, item) -> Explanation | None:

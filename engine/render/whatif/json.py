@@ -75,16 +75,20 @@ def _source(result: SourceSensitivity, vocab: Vocabulary) -> dict:
 
 def matrix_json(matrix: Matrix, vocab: Vocabulary) -> dict:
     """The matrix of competing hypotheses (schema `allegiance/ach`)."""
-    hypotheses = [{"id": value_json(h), "name": vocab.name(h), "score": _number(s)}
-                  for h, s in zip(matrix.hypotheses, matrix.scores)]
+    hypotheses = [{"id": value_json(h), "name": vocab.name(h),
+                   "score": None if math.isinf(s) else _number(s), "against": _number(i), "rated": _number(a)}
+                  for h, s, i, a in zip(matrix.hypotheses, matrix.scores, matrix.inconsistency, matrix.applicable)]
     items = [{"id": value_json(i.id), "name": vocab.name(i.id), "kinds": list(i.kinds),
+              "members": [{"id": value_json(m), "name": vocab.name(m)} for m in i.all_members],
+              "grade": i.grade or None,
               "credibility": i.credibility, "weight": _number(i.weight),
               "diagnosticity": _number(i.diagnosticity),
               "weight_why": f"{i.credibility}_credibility({i.id})" if i.credibility != "medium" else None,
               "cells": [{"hypothesis": value_json(h), "rating": r,
                          "why": vocab.atom(matrix.cell(i.id, h))} for h, r in zip(matrix.hypotheses, i.ratings)]}
-             for i in matrix.items]
-    return {**_head("allegiance/ach", matrix.as_of), "group": value_json(matrix.group),
+             for i in sorted(matrix.items, key=lambda i: -i.diagnosticity)]
+    return {**_head("allegiance/ach", matrix.as_of), "question": matrix.question,
+            "group": value_json(matrix.group),
             "other": value_json(matrix.other), "hypotheses": hypotheses, "items": items,
             "ranking": [[value_json(h) for h in tier] for tier in matrix.ranking],
             "favoured": [value_json(h) for h in matrix.favoured],
