@@ -135,15 +135,17 @@ def test_sensitivity_of_one_source_and_of_every_source(kb_file):
 
 
 # -- ach -----------------------------------------------------------------------------------------
-def test_ach_on_the_article_favours_disinformation():
+def test_ach_on_the_article_favours_local_cooperation_and_disinformation():
     args = ("--as-of", "2014-11-15", "ach", "JN", "IS")
     code, out, err = cli(*args)
-    assert (code, err) == (0, "") and "favoured: disinformation by interested sources." in out
+    assert (code, err) == (0, "") and "favoured: local cooperation only." in out
+    assert "favoured: disinformation by interested sources." in out
     code, out, _ = cli(*args, "--format", "json", "--indicators", "--max-size", "1", "--max-checks", "10")
     doc = valid(out)
-    assert code == 0 and doc["schema"] == "allegiance/ach"
-    assert [h["value"] for h in doc["favoured"]] == ["interested_disinformation"]
-    assert [e["name"] for e in doc["indicators"]][1] == "disinformation by interested sources"
+    assert code == 0 and doc["schema"] == "allegiance/ach" and doc["question"] == "relationship"
+    assert [h["value"] for h in doc["favoured"]] == ["local_cooperation_only"]
+    assert [h["value"] for h in doc["reporting"]["favoured"]] == ["reports_disinformation"]
+    assert [e["name"] for e in doc["indicators"]][1] == "local cooperation only"
     assert all(e["max_size"] == 1 for e in doc["indicators"])
 
 
