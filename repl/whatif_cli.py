@@ -109,7 +109,7 @@ WHATIF_SUBCOMMANDS = (
                ((("goal",), dict(metavar="GOAL", help="a ground goal such as 'alliance(JN, IS)'")),
                 *_fix(MAX_SIZE, MAX_CHECKS)), flip),
     Subcommand("sensitivity", "which conclusions hang on a source (without SOURCE: every source)",
-               ("allegiance sensitivity daily_beast_2014", "allegiance sensitivity --conclusions borne_out/1"),
+               ("allegiance sensitivity daily_beast_2014", "allegiance sensitivity --conclusions borne_out/3"),
                ((("source",), dict(metavar="SOURCE", nargs="?", default=None, help="a declared source")),
                 (("--carriers",), dict(action="append", metavar="SOURCES", default=None,
                                        help="sources that only relay others, not counted as another "
