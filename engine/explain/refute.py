@@ -104,6 +104,8 @@ class Refuter:
             info = self.kb.checked.predicates.get(atoms[0].key)
             if info is not None and info.is_derived:
                 refutations = (self.refute(_named(atoms[0]), stack),)
+            elif stated := self._stated_elsewhere(atoms[0]):  # stated, but not for the day
+                refutations = (Refutation(atoms[0], (), stated),)
         return Missing(tuple(atoms), refutations)
 
     def _satisfiable(self, atoms) -> bool:

@@ -249,7 +249,9 @@ class Explainer:
         if not self.budget.spend():
             return self.cut(atom, f"node limit {self.limits.nodes} reached")
         if rule is None:
-            return Given(atom, self.model.store.statements(atom.key, _row(atom)))
+            day = self.model.store.day  # a leaf cites only the statements valid on the day
+            return Given(atom, tuple(f for f in self.model.store.statements(atom.key, _row(atom))
+                                     if f.holds_on(day)))
         if depth >= self.depth:
             return self.cut(atom, f"depth limit {self.depth} reached")
         try:

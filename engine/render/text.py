@@ -155,7 +155,7 @@ class _Writer:
             return
         for fact in node.stated_elsewhere:
             self.lines.append(f"{indent}stated{_interval(fact)}, which excludes the as-of day")
-        if not node.attempts:
+        if not node.attempts and not node.stated_elsewhere:
             self.lines.append(f"{indent}no stated fact and no rule gives {v.atom(node.goal)}.")
         for attempt in node.attempts:
             self.attempt(attempt, indent)
