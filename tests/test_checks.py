@@ -283,8 +283,9 @@ HINTS = [
     pytest.param("allegiance to {B}", "allegiance to {Bs}", "did you mean `{B}`?",
                  "the arguments of `pledged/2` are `A`, `B`", id="template"),
     pytest.param("not pledged(A, _)", "not pledged(A, B)", "write `_` if any value will do",
-                 "every variable of the head, of a negated literal and of a comparison must "
-                 "occur in a positive atom of the body", id="unsafe"),
+                 "every variable of the head, of a negated literal, of a comparison and of an "
+                 "expression must occur in a positive atom of the body or be bound by an earlier "
+                 "`=`", id="unsafe"),
 ]
 
 

@@ -235,8 +235,9 @@ ERRORS = [
          'write it as a string, as in `"3.5"`'),
     case("digits-then-letters", "p(12ab).", "1:3", "`12ab` is not a number, a date or a name",
          "a name starts with a letter"),
-    case("dash-in-name", "p(ad-dawla).", "1:5", "unexpected character `-`",
-         'a negative integer is written `-12`; a name with `-` is a string: `"ad-dawla"`'),
+    case("dash-in-name", "p(ad-dawla).", "1:5", "expected `)` or `,` after an argument, found `-`",
+         'a name with `-` is a string: `"ad-dawla"`; arithmetic is written in a comparison, as in '
+         '`Y = X - 1`'),
     case("bad-character", "p(x) # c.", "1:6", "unexpected character `#`", None),
     case("no-break-space", "p(x)\u00a0.", "1:5", "unexpected character U+00A0 (no-break space)",
          None),

@@ -5,7 +5,9 @@ errors together with the warnings, sorted by position. A `CheckedProgram` guaran
 - every predicate name has one arity (`arity`) and every fact is ground (`non-ground`);
 - every rule is safe (`unsafe`, see `safety`: `_` in a negated literal is existential, and an
   evaluator must project it away rather than bind it);
-- negation is stratified (`negation-cycle`); `strata` lists derived predicates in dependency order;
+- negation and aggregates are stratified (`negation-cycle`, `aggregate-cycle`); `strata` lists
+  derived predicates in dependency order; no recursive rule gives its head a value computed by
+  arithmetic (`non-terminating`, see `termination`);
 - every cited source is declared (`unknown-source`), no source twice (`duplicate-source`), with
   well-typed fields (`source-field`); no predicate is declared twice (`predicate-decl`) and its
   templates name only its arguments (`template`); `property` directives are well formed
@@ -26,7 +28,9 @@ from allegiance.lang.diagnostics import CheckError, Diagnostic, QueryError, erro
 from allegiance.check.properties import check_property_decls
 from allegiance.check.safety import unsafe_query, unsafe_rule
 from allegiance.check.strata import Stratum, dependency_graph, negative_cycles, strata_of
-from allegiance.lang.syntax import Atom, Fact, Negation, PredicateDecl, Program, Query, Rule, SourceDecl, Variable
+from allegiance.check.termination import counting_rules
+from allegiance.lang.syntax import (Atom, Fact, Negation, PredicateDecl, Program, Query, Rule, SourceDecl, Variable,
+                                    body_atoms)
 from allegiance.lang.values import String
 
 ARITY_NOTE = "a predicate is `name/arity`: one name used with two arities is an error"
@@ -72,9 +76,8 @@ class CheckedProgram:
             if key not in seen:
                 seen.add(key)
                 info = self.predicates.get(key)
-                todo += [lit.atom.key if isinstance(lit, Negation) else lit.key
-                         for rule in (info.rules if info else ()) for lit in rule.body
-                         if isinstance(lit, (Atom, Negation))]
+                todo += [atom.key for rule in (info.rules if info else ())
+                         for atom in body_atoms(rule.body)]
         return seen
 
 
@@ -90,6 +93,7 @@ def check(program: Program) -> CheckedProgram:
         *(d for fact in program.facts for d in _non_ground(fact)),
         *(d for rule in program.rules for d in unsafe_rule(rule)),
         *negative_cycles(graph),
+        *counting_rules(graph),
         *_undefined(program.rules, predicates, conflicted),
         *source_problems,
         *(d for fact in program.facts for d in _unknown_sources(fact, sources)),
@@ -135,11 +139,7 @@ def _uses(program: Program) -> Iterator[tuple[Atom, object]]:
 
 def _rule_atoms(rule: Rule) -> Iterator[Atom]:
     yield rule.head
-    for literal in rule.body:
-        if isinstance(literal, Atom):
-            yield literal
-        elif isinstance(literal, Negation):
-            yield literal.atom
+    yield from body_atoms(rule.body)
 
 
 def _arity_conflicts(uses) -> tuple[list[Diagnostic], set[str]]:
@@ -262,9 +262,8 @@ def check_query(query: Query, checked: CheckedProgram, extra: Iterable[str] = ()
     `extra` names predicates that facts asserted since loading have introduced."""
     found = []
     extra = set(extra)
-    for literal in query.body:
-        atom = literal.atom if isinstance(literal, Negation) else literal
-        if isinstance(atom, Atom) and atom.key not in extra:
+    for atom in body_atoms(query.body):
+        if atom.key not in extra:
             found.extend(_unknown_in_query(atom, checked, extra))
     found.extend(unsafe_query(query.body))
     return _verdict(found)

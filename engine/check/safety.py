@@ -1,9 +1,12 @@
 """Safety of rules and queries: every variable that must have a value gets one from the body.
 
 Sits inside `checks` (and `check_query`), before any evaluation. For a safe rule it guarantees:
-- every named variable of the head, of a negated literal and of a comparison is bound: it occurs
-  in a positive atom of the body, or it is equated by `=` to a constant or to a bound variable,
-  through any chain of equalities (`X = Y, Y = 3`);
+- every named variable of the head, of a negated literal, of a comparison and of an expression is
+  bound: it occurs in a positive atom of the body, or it is equated by `=` to a constant, to a
+  bound variable or to an expression whose variables are bound, through any chain of equalities
+  (`X = Y, Y = 3`, `Y = X + 1`), or it is the result of an aggregate whose group is bound;
+- inside an aggregate's braces the same rule holds, the group (the variables also written
+  outside the braces) counting as bound, and the aggregated term is bound there too;
 - the head holds no anonymous `_`, and no comparison does;
 - `_` may appear in a negated literal, where it is existential: `not p(X, _)` holds when `p` has
   no tuple whose first argument is `X`, whatever the second. An evaluator must project such an
@@ -16,26 +19,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from allegiance.lang.diagnostics import Diagnostic, error
-from allegiance.lang.syntax import Atom, Comparison, Constant, Literal, Negation, Rule, Variable
+from allegiance.lang.syntax import (Aggregate, Atom, Comparison, Constant, Literal, Negation, Rule, Variable,
+                                    expression_variables)
 
-HEAD, NEGATION, COMPARISON = "head", "negation", "comparison"  # where a variable stands
+HEAD, NEGATION, COMPARISON, GROUP = "head", "negation", "comparison", "group"  # where a variable stands
 
 RULE_NOTE = (
-    "every variable of the head, of a negated literal and of a comparison must occur in a "
-    "positive atom of the body"
+    "every variable of the head, of a negated literal, of a comparison and of an expression must "
+    "occur in a positive atom of the body or be bound by an earlier `=`"
 )
 QUERY_NOTE = (
-    "every variable of a negated literal and of a comparison must occur in a positive atom "
-    "of the query"
+    "every variable of a negated literal, of a comparison and of an expression must occur in a "
+    "positive atom of the query or be bound by an earlier `=`"
 )
 
 
-def bound_variables(body: Iterable[Literal]) -> frozenset[str]:
-    """The named variables a body binds: those of positive atoms, then through `=` chains."""
+def bound_variables(body: Iterable[Literal], outside: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The named variables a body binds: those of positive atoms, then through `=` (chains,
+    expressions) and aggregates whose group is bound; `outside` are bound already."""
     body = tuple(body)
-    bound = {v.name for lit in body if isinstance(lit, Atom) for v in lit.variables()}
+    bound = set(outside) | {v.name for lit in body if isinstance(lit, Atom) for v in lit.variables()}
     bound.discard("_")
     equalities = [lit for lit in body if isinstance(lit, Comparison) and lit.op == "="]
+    aggregates = [lit for lit in body if isinstance(lit, Aggregate)]
     changed = True
     while changed:
         changed = False
@@ -44,6 +50,11 @@ def bound_variables(body: Iterable[Literal]) -> frozenset[str]:
                 if _binds(target, other, bound):
                     bound.add(target.name)
                     changed = True
+        for aggregate in aggregates:
+            result = aggregate.result
+            if _binds(result, aggregate, bound):
+                bound.add(result.name)
+                changed = True
     return frozenset(bound)
 
 
@@ -51,7 +62,24 @@ def _binds(target, other, bound: set[str]) -> bool:
     """True when `target = other` gives the still unbound variable `target` a value."""
     if not isinstance(target, Variable) or target.is_anonymous or target.name in bound:
         return False
-    return isinstance(other, Constant) or (other.name in bound and not other.is_anonymous)
+    if isinstance(other, Aggregate):
+        return all(v.name in bound for v in group_of(other, bound | {target.name}))
+    names = expression_variables(other)
+    return all(v.name in bound and not v.is_anonymous for v in names)
+
+
+def group_of(aggregate: Aggregate, outside: Iterable[str]) -> tuple[Variable, ...]:
+    """The variables of the aggregate's braces that are also written outside them: its group."""
+    outside = set(outside)
+    return tuple(v for v in aggregate.inner_variables() if not v.is_anonymous and v.name in outside)
+
+
+def _outside_names(head: Atom | None, body, aggregate: Aggregate) -> set[str]:
+    names = {v.name for v in head.variables()} if head is not None else set()
+    for literal in body:
+        if literal is not aggregate:
+            names.update(v.name for v in literal.variables())
+    return names
 
 
 def unsafe_rule(rule: Rule) -> tuple[Diagnostic, ...]:
@@ -68,6 +96,8 @@ def _unsafe(body, head: Atom | None, where: str, note: str) -> tuple[Diagnostic,
     bound = bound_variables(body)
     reported: set[str] = set()
     found = []
+    for aggregate in (lit for lit in body if isinstance(lit, Aggregate)):
+        found.extend(_unsafe_inside(aggregate, _outside_names(head, body, aggregate), bound, note))
     for variable, kind, place in _checked_places(head, body):
         if variable.is_anonymous:
             if kind != NEGATION:  # `_` in a negated literal is existential
@@ -78,6 +108,25 @@ def _unsafe(body, head: Atom | None, where: str, note: str) -> tuple[Diagnostic,
         reported.add(variable.name)
         found.append(_unbound_error(variable, kind, place, where, note))
     return tuple(found)
+
+
+def _unsafe_inside(aggregate: Aggregate, outside: set[str], bound, note: str) -> list[Diagnostic]:
+    """The unsafe variables inside an aggregate's braces, its group counting as bound."""
+    group = {v.name for v in group_of(aggregate, outside)}
+    inner = bound_variables(aggregate.body, frozenset(group & bound))
+    found, reported = [], set(group)
+    places = list(_checked_places(None, aggregate.body))
+    if isinstance(aggregate.target, Variable):
+        places.append((_spanned(aggregate.target, aggregate), COMPARISON,
+                       f"the aggregated term of `{aggregate.function}`"))
+    for variable, kind, place in places:
+        if variable.is_anonymous:
+            if kind != NEGATION:
+                found.append(_anonymous_error(variable, place, note))
+        elif variable.name not in inner and variable.name not in reported:
+            reported.add(variable.name)
+            found.append(_unbound_error(variable, kind, place, "aggregate's braces", note))
+    return found
 
 
 def _checked_places(head: Atom | None, body) -> Iterator[tuple[Variable, str, str]]:
@@ -91,8 +140,14 @@ def _checked_places(head: Atom | None, body) -> Iterator[tuple[Variable, str, st
                 yield _spanned(variable, literal), NEGATION, f"`not {literal.atom.key}`"
         elif isinstance(literal, Comparison):
             text = f"{literal.left} {literal.op} {literal.right}"
+            kind = "expression" if literal.is_arithmetic else "comparison"
             for variable in literal.variables():
-                yield _spanned(variable, literal), COMPARISON, f"the comparison `{text}`"
+                yield _spanned(variable, literal), COMPARISON, f"the {kind} `{text}`"
+        elif isinstance(literal, Aggregate):
+            yield from ((_spanned(v, literal), GROUP, f"the group of `{literal.function}`")
+                        for v in group_of(literal, _outside_names(head, body, literal)))
+            yield from ((_spanned(v, literal), COMPARISON, f"the result of `{literal.function}`")
+                        for v in literal.variables())
 
 
 def _spanned(variable: Variable, literal) -> Variable:

@@ -4,14 +4,15 @@ Sits between `syntax` and the evaluators: `checks` reports `negative_cycles` amo
 diagnostics and hands `strata_of` to the checked program; `model` runs the strata in order.
 Guarantees:
 - a predicate is its key `name/arity`; the head of a rule depends on the predicate of every atom
-  of its body, negatively through `not` (comparisons add no dependency);
+  of its body, negatively through `not` and through an aggregate's braces (comparisons add no
+  dependency);
 - components are found by an iterative Tarjan: no Python recursion, so a chain of 10,000
   predicates is fine;
 - `stratify` returns one stratum per component of derived predicates (base predicates, never a
   head, are no stratum), every stratum after each stratum it depends on; the order is
   deterministic: roots are taken in program order, dependencies in body order;
-- a program stratifies exactly when no component contains an edge through `not`; every such
-  edge is reported, at its negated literal, with the shortest cycle through it.
+- a program stratifies exactly when no component contains an edge through `not` or an aggregate;
+  every such edge is reported, at its literal, with the shortest cycle through it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from attrs import field, frozen
 
 from allegiance.lang.diagnostics import CheckError, Diagnostic, error
-from allegiance.lang.syntax import Atom, Negation, Rule
+from allegiance.lang.syntax import Aggregate, Atom, Negation, Rule
 
 
 @frozen
@@ -33,6 +34,7 @@ class Dependency:
     body: str
     negative: bool
     literal: Atom | Negation = field(eq=False, repr=False)
+    aggregate: Aggregate | None = field(default=None, eq=False, repr=False)  # the braces it is in
 
 
 @frozen
@@ -82,6 +84,9 @@ def _dependencies(head: str, body) -> Iterable[Dependency]:
             yield Dependency(head, literal.key, False, literal)
         elif isinstance(literal, Negation):
             yield Dependency(head, literal.atom.key, True, literal)
+        elif isinstance(literal, Aggregate):
+            for inner in _dependencies(head, literal.body):
+                yield Dependency(head, inner.body, True, inner.literal, literal)
 
 
 def components_of(nodes, successors) -> tuple[tuple[str, ...], ...]:
@@ -169,6 +174,16 @@ def negative_cycles(graph: DependencyGraph) -> tuple[Diagnostic, ...]:
 
 def _cycle_error(graph: DependencyGraph, negative: Dependency, component_of) -> Diagnostic:
     steps = _shortest_path(graph, negative.body, negative.head, component_of)
+    if negative.aggregate is not None:
+        function = negative.aggregate.function
+        cycle = " → ".join([*steps, f"{function} {{ {negative.body} }}"])
+        return error(
+            f"`{negative.body}` depends on itself through an aggregate: {cycle}",
+            negative.literal.span or negative.aggregate.span,
+            "aggregate-cycle",
+            notes=("aggregates must be stratified: a predicate may not depend on itself through "
+                   f"`{function}`, whose value needs all of what it counts first",),
+        )
     cycle = " → ".join([*steps, f"not {negative.body}"])
     return error(
         f"`{negative.body}` depends on itself through negation: {cycle}",
@@ -192,7 +207,8 @@ def _shortest_path(graph: DependencyGraph, start: str, goal: str, component_of) 
     steps, node = [], goal
     while came_from[node] is not None:
         step = came_from[node]
-        steps.append(f"not {node}" if step.negative else node)
+        steps.append(node if not step.negative else f"not {node}" if step.aggregate is None
+                     else f"{step.aggregate.function} {{ {node} }}")
         node = step.head
     steps.append(start)
     return steps[::-1]

@@ -9,7 +9,11 @@ which executes Python, is never used. Values cross the door as strings that orde
 encoded tuples do (`atom_text`): pyDatalog hashes, unifies and compares strings about 40 % faster
 than tuples, which it takes apart as compound terms. Relations held in Python (base facts, materialised
 recursive strata) are served to pyDatalog through resolvers, so pyDatalog only ever evaluates
-non-recursive rules, on which its top-down evaluation always terminates.
+non-recursive rules, on which its top-down evaluation always terminates. An assignment
+(`Y = X + 1`, `N = count : {...}`) is a resolver too, one per assignment, computed in Python by
+the function the model gives (`compute`): pyDatalog's own arithmetic and aggregates (`+`,
+`len_`, `sum_`, `min_`, `max_`) would work on the strings values cross the door as, not on the
+integers they stand for, and its aggregates give no group that has no member (a count of 0).
 
 pyDatalog ships its engine twice: as Python and compiled. The compiled one runs a whole
 evaluation in C without ever releasing the GIL or looking at pending exceptions, so neither a
@@ -46,7 +50,7 @@ try:
 finally:
     sys.meta_path.remove(_FINDER)
 
-from allegiance.eval.plan import PlanAtom, PlanCompare, PlanLiteral
+from allegiance.eval.plan import PlanAssign, PlanAtom, PlanCompare, PlanLiteral
 
 _ids = itertools.count(1)
 _RESEND = 0.05  # seconds to wait for a stopped call to end before asking it again
@@ -81,6 +85,8 @@ class Backend:
         self._texts: dict[tuple, str] = {}   # encoded value → its text inside pyDatalog
         self._values: dict[str, tuple] = {}  # and back
         self._queries = itertools.count()
+        self.compute: Callable[[PlanAssign], Callable[[tuple], list]] | None = None  # by the model
+        self._computed: dict[PlanAssign, str] = {}  # assignment → its resolver's name
         self._calls: queue.SimpleQueue = queue.SimpleQueue()
         self._running: Future | None = None
         self._thread = threading.Thread(target=self._serve, name=f"pydatalog-{self.id}", daemon=True)
@@ -133,7 +139,7 @@ class Backend:
 
     def close(self) -> None:
         """Stop the worker thread; the backend cannot be used afterwards."""
-        for name in list(self._names.values()):
+        for name in [*self._names.values(), *self._computed.values()]:
             for arity_key in [k for k in pyEngine.Python_resolvers if k.startswith(name + "/")]:
                 del pyEngine.Python_resolvers[arity_key]
         self._calls.put(None)
@@ -225,7 +231,29 @@ class Backend:
     def _atom(self, atom: PlanAtom, names):
         return pyParser.Term(self.name(atom.key))(*[self._arg(t, names) for t in atom.args])
 
+    def _assignment(self, assign: PlanAssign, names):
+        """The resolver atom `c(inputs..., target)` of an assignment (made once per assignment)."""
+        name = self._computed.get(assign)
+        if name is None:
+            name = self._computed[assign] = f"b{self.id}_c{len(self._computed)}_"
+            compute, values, text = self.compute(assign), self._values, self._text
+
+            def resolve(*terms):
+                inputs, out = terms[:-1], terms[-1]
+                key = tuple(values.get(t.id, _UNKNOWN) if t.is_const() else _UNKNOWN for t in inputs)
+                if _UNKNOWN in key:  # never: an assignment comes after what binds its inputs
+                    return ()
+                given = tuple(t.id for t in inputs)
+                rows = [given + (text(row[0]),) for row in compute(key)]
+                return [r for r in rows if r[-1] == out.id] if out.is_const() else rows
+
+            pyEngine.Python_resolvers[f"{name}/{len(assign.inputs) + 1}"] = resolve
+        args = [self._arg(t, names) for t in (*assign.inputs, assign.target)]
+        return pyParser.Term(name)(*args)
+
     def _literal(self, literal: PlanLiteral, names):
+        if isinstance(literal, PlanAssign):
+            return self._assignment(literal, names)
         if isinstance(literal, PlanCompare):
             left, right, op = literal.left, literal.right, literal.op
             if not isinstance(left, str):

@@ -6,8 +6,9 @@ terminate on recursion over cyclic data; a non-recursive stratum is the same cal
 one round. Each rule is compiled once per delta position into a join plan (`joins`): the delta
 atom first, hash indexes on the bound columns, kept up to date as tuples are added. A relation
 of the component is a dict from tuple to rank, which is also its set, so ranks cost little.
-Guarantees: terminates on every stratified program (no function symbols or arithmetic, so the
-tuples are finitely many and each round adds at least one or stops); the rank of a tuple is the
+Guarantees: terminates on every program that passed `checks` (no function symbols, and no
+recursive rule whose head takes a value computed by arithmetic, so the tuples are finitely many
+and each round adds at least one or stops; aggregates read lower strata only); the rank of a tuple is the
 round in which it was first derived, and every tuple of rank k has a derivation whose premises
 inside the component all have ranks below k (stated facts have rank 0). That is what makes the
 proofs built from these ranks well-founded. The deadline is checked every round and every
@@ -20,8 +21,9 @@ import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from allegiance.eval.joins import compile_join, compile_rule, key_of, run_join
-from allegiance.eval.plan import PlanAtom, PlanRule
+from allegiance.eval.arith import computes, counts
+from allegiance.eval.joins import Computed, compile_join, compile_rule, key_of, run_join
+from allegiance.eval.plan import PlanAggregate, PlanAssign, PlanAtom, PlanRule, terms_of
 
 Lookup = Callable[[str, tuple], Iterable[tuple]]
 
@@ -158,7 +160,9 @@ def _sources(rule: PlanRule, full, at, delta, outside) -> list:
     """The relation each body position reads: the delta at `at`, else the full or outside one."""
     sources = []
     for i, lit in enumerate(rule.body):
-        if not isinstance(lit, PlanAtom):
+        if isinstance(lit, PlanAssign):
+            sources.append(outside.assignment(lit))
+        elif not isinstance(lit, PlanAtom):
             sources.append(None)
         elif i == at:
             sources.append(delta)
@@ -173,12 +177,51 @@ class _Outside:
     def __init__(self, lookup: Lookup):
         self.lookup = lookup
         self.relations: dict[str, Relation] = {}
+        self.computed: dict[PlanAssign, Computed] = {}  # each made once per evaluation
+
+    def assignment(self, assign: PlanAssign) -> Computed:
+        """The source of an assignment step (aggregates read the relations outside, whole)."""
+        found = self.computed.get(assign)
+        if found is None:
+            found = self.computed[assign] = assignment_source(
+                assign, lambda key, pattern: self.relation(key, len(pattern)).lookup(pattern))
+        return found
 
     def relation(self, key: str, arity: int) -> Relation:
         relation = self.relations.get(key)
         if relation is None:
             relation = self.relations[key] = Relation(self.lookup(key, (None,) * arity))
         return relation
+
+
+def assignment_source(assign: PlanAssign, lookup: Lookup) -> Computed:
+    """The source of an assignment: its expression computed, or its aggregate folded over the
+    rows of its body, the body's atoms read through `lookup(key, pattern)`."""
+    if isinstance(assign.value, PlanAggregate):
+        return Computed(counts(assign, aggregate_rows(assign.value, lookup)))
+    return Computed(computes(assign))
+
+
+def aggregate_rows(aggregate: PlanAggregate, lookup: Lookup) -> Callable[[tuple], set[tuple]]:
+    """For the values of an aggregate's group: the distinct rows its function folds."""
+    if aggregate.never:
+        return lambda group: set()
+    plan = compile_join(aggregate.body, aggregate.counted, None, aggregate.groups)
+
+    def rows(group: tuple) -> set[tuple]:
+        env = dict(zip(aggregate.groups, group))
+        sources = []
+        for lit in aggregate.body:
+            if isinstance(lit, PlanAtom):
+                pattern = tuple(t if isinstance(t, tuple) else env.get(t) for t in lit.args)
+                sources.append(Relation(lookup(lit.key, pattern)))
+            else:
+                sources.append(assignment_source(lit, lookup) if isinstance(lit, PlanAssign) else None)
+        found: set[tuple] = set()
+        run_join(plan, sources, found, group)
+        return found
+
+    return rows
 
 
 def _ticker(deadline: float) -> Callable[[], None]:
@@ -198,8 +241,9 @@ def match_body(body, read, binding: dict):
     """
     names = tuple(dict.fromkeys([*binding, *(t for lit in body for t in _variables(lit))]))
     plan = compile_join(body, names, None, tuple(binding))
-    sources = [Relation(read(i, lit, (None,) * len(lit.args))) if isinstance(lit, PlanAtom) else None
-               for i, lit in enumerate(body)]
+    sources = [Relation(read(i, lit, (None,) * len(lit.args))) if isinstance(lit, PlanAtom)
+               else assignment_source(lit, lambda k, p: read(i, PlanAtom(k, p), p))
+               if isinstance(lit, PlanAssign) else None for i, lit in enumerate(body)]
     found: set[tuple] = set()
     run_join(plan, sources, found, tuple(binding.values()))
     for row in found:
@@ -207,5 +251,4 @@ def match_body(body, read, binding: dict):
 
 
 def _variables(lit) -> list[str]:
-    terms = lit.args if isinstance(lit, PlanAtom) else (lit.left, lit.right)
-    return [t for t in terms if isinstance(t, str)]
+    return [t for t in terms_of(lit) if isinstance(t, str)]

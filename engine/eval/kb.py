@@ -25,7 +25,8 @@ from allegiance.lang.parse import parse_fact, parse_program, parse_query
 from allegiance.lang.fact_lines import paused_gc
 from allegiance.eval.plan import plan_query
 from allegiance.eval.store import FactStore
-from allegiance.lang.syntax import Atom, Comparison, Constant, Fact, Negation, Program, Query, Variable
+from allegiance.lang.syntax import (Aggregate, Arithmetic, Atom, Comparison, Constant, Fact, Minus, Negation,
+                                    Program, Query, Variable)
 from allegiance.lang.values import String, Symbol, Value, sort_key, sorted_values
 
 
@@ -293,15 +294,24 @@ def resolve_aliases(query: Query, aliases: dict[str, tuple[Value, ...]]):
     def atom(a: Atom) -> Atom:
         return Atom(a.predicate, tuple(term(t) for t in a.args), a.span)
 
-    body = []
-    for lit in query.body:
+    def expression(e):
+        if isinstance(e, Arithmetic):
+            return Arithmetic(e.op, expression(e.left), expression(e.right), e.span)
+        return Minus(expression(e.operand), e.span) if isinstance(e, Minus) else term(e)
+
+    def literal(lit):
         if isinstance(lit, Atom):
-            body.append(atom(lit))
-        elif isinstance(lit, Negation):
-            body.append(Negation(atom(lit.atom), lit.span))
-        else:
-            body.append(Comparison(lit.op, term(lit.left), term(lit.right), lit.span))
-    return Query(tuple(body), query.span), tuple(resolutions.items())
+            return atom(lit)
+        if isinstance(lit, Negation):
+            return Negation(atom(lit.atom), lit.span)
+        if isinstance(lit, Aggregate):
+            target = None if lit.target is None else term(lit.target)
+            return Aggregate(term(lit.result), lit.function, target,
+                             tuple(map(literal, lit.body)), lit.span)
+        return Comparison(lit.op, expression(lit.left), expression(lit.right), lit.span)
+
+    body = tuple(map(literal, query.body))
+    return Query(body, query.span), tuple(resolutions.items())
 
 
 def _row(fact: Fact) -> tuple:

@@ -21,7 +21,7 @@ from operator import itemgetter
 
 from allegiance.eval.backend import Backend, Interrupted
 from allegiance.check.checks import CheckedProgram
-from allegiance.eval.fixpoint import DeadlineExceeded
+from allegiance.eval.fixpoint import DeadlineExceeded, assignment_source
 from allegiance.eval.materialise import Materialiser
 from allegiance.eval.plan import PlanAtom, PlanLiteral, PlanRule
 from allegiance.eval.store import FactStore
@@ -37,6 +37,7 @@ class Model:
         self.checked = checked
         self.store = store
         self.backend = Backend()
+        self.backend.compute = self._computed
         self.python = Materialiser(checked, store)
         self._served: set[str] = set()
         self._cache: dict = {}
@@ -79,6 +80,20 @@ class Model:
                 lit = PlanAtom(key, tuple(a for a in lit.args if a is not None), True)
             body.append(lit)
         return PlanRule(plan.head, tuple(body), plan.rule)
+
+    def _computed(self, assign):
+        """How pyDatalog computes an assignment: in Python, over the relations its aggregate
+        reads (materialised here: they lie in lower strata), afresh after every change."""
+        state: dict = {}
+
+        def compute(values: tuple) -> list[tuple]:
+            stamp = (self.store.generation, self.store.day)
+            if state.get("stamp") != stamp:
+                state["stamp"] = stamp
+                state["source"] = assignment_source(assign, self.python.lookup)
+            return state["source"].compute(values)
+
+        return compute
 
     def _serve(self, key: str, lookup, arity: int | None = None) -> None:
         if key in self._served:

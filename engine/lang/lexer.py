@@ -7,7 +7,11 @@ bad piece of text into an `error` token, for highlighters. Only `\\n` ends a lin
 
 Words are classified where they stand: `not` is a keyword before a predicate name, `source`,
 `predicate` and `property` at the start of a statement before a name, `from` and `to` after a
-fact's atom. `/` is punctuation, found only in the `name/arity` of a `property` directive.
+fact's atom, `count`, `sum`, `min` and `max` where an aggregate starts (after `=`, before `:` or
+a term and `:`). `/` is punctuation: the `name/arity` of a `property` directive, or division.
+After an operand (a variable, a number or `)`), `-` is subtraction, never the sign of a number,
+and `%` followed by an operand (a digit, a variable or `(`) is the remainder; `%` anywhere else
+starts a comment.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ KINDS = ("ident", "keyword", "variable", "string", "integer", "date", "punct", "
 MAX_DIGITS = 4300  # CPython's default limit for int <-> str conversions
 MAX_ERRORS = 50
 ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
-PUNCT = (":-", "!=", "<=", ">=", "(", ")", ",", ".", "?", ":", "{", "}", "@", "=", "<", ">", "/")
+PUNCT = (":-", "!=", "<=", ">=", "(", ")", ",", ".", "?", ":", "{", "}", "@", "=", "<", ">", "/",
+         "+", "-", "*", "%")
+AGGREGATES = ("count", "sum", "min", "max")
 _RULE = "a rule is written `head :- body.`"
 _NOT = "negation is written `not`, as in `not p(X)`"
 _NE = "inequality is written `!=`"
@@ -34,16 +40,18 @@ TYPOS = {  # operators of other languages, and how this one writes them
     ":=": _RULE, "<-": _RULE, "==": "equality is written `=`", "=<": "write `<=`",
     "=>": "write `>=`", "<>": _NE, "\\=": _NE, "\\+": _NOT, "~": _NOT, "!": f"{_NOT}; {_NE}",
     "&&": "literals are joined by `,`", "&": "literals are joined by `,`", "||": _OR, "|": _OR,
-    ";": _OR, "//": "a comment starts with `%`",
+    ";": _OR, "//": "integer division is `/`; a comment starts with `%`",
+    "**": "there is no power operator: multiply, as in `X * X`",
 }
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 _WORD = re.compile(r"\w+")
 _IDENT = re.compile(r"[a-z][A-Za-z0-9_]*\Z")
 _VARIABLE = re.compile(r"[A-Z_][A-Za-z0-9_]*\Z")
 _NUMBER = re.compile(r"-?[0-9]+(?:-[0-9]+)*(?:\.[0-9]+)?\w*")
-_BAD = re.compile(r"[^\w \t\r\n\f\v%\"'\-:!<>=(),.?{}@\\~&|;/]+")
+_BAD = re.compile(r"[^\w \t\r\n\f\v%\"'\-:!<>=(),.?{}@\\~&|;/+*]+")
 _HEX = re.compile(r"\{([0-9A-Fa-f]{1,6})\}")
 _PLAIN = re.compile(r'[^"\\]*')
+_OPERAND = re.compile(r"[ \t]*[0-9A-Z_(-]")
 
 
 @frozen
@@ -126,6 +134,12 @@ class _Lexer:
         self.diagnostics.append(error(message, self.span(line, start, end), "syntax", hint=hint))
         return self.add("error", line, start, end)
 
+    def after_operand(self) -> bool:
+        """True when the last token ends an operand, so `-` and `%` are operators."""
+        last = next((t for t in reversed(self.tokens) if t.kind != "comment"), None)
+        return last is not None and (last.kind in ("variable", "integer") or
+                                     last.kind == "punct" and last.text == ")")
+
     def run(self) -> None:
         for number, line in enumerate(self.lines):
             at = 0
@@ -140,13 +154,14 @@ class _Lexer:
         char = line[at]
         if space := _SPACE.match(line, at):
             return space.end()
-        if char == "%":
+        if char == "%" and not (self.after_operand() and _OPERAND.match(line, at + 1)):
             return self.add("comment", n, at, len(self.shown[n]))
         if char == '"':
             return self.string(n, line, at)
         if char == "'":
             return self.single_quoted(n, line, at)
-        if char in "0123456789" or (char == "-" and _is_digit(line, at + 1)):
+        if char in "0123456789" or (char == "-" and _is_digit(line, at + 1)
+                                    and not self.after_operand()):
             return self.number(n, line, at)
         if word := _WORD.match(line, at):
             return self.word(n, word.group(), at)
@@ -297,6 +312,8 @@ def _is_keyword(words: list[Token], i: int, marked: set[int]) -> bool:
         return _names(after)
     if text in ("source", "predicate", "property"):
         return (prev is None or prev.text in (".", "?") and prev.kind == "punct") and _names(after)
+    if text in AGGREGATES and prev is not None and prev.text == "=" and prev.kind == "punct":
+        return any(t.text == ":" and t.kind == "punct" for t in after[: 1 if text == "count" else 2])
     if text in ("from", "to") and prev is not None and i - 1 not in marked:
         follows = prev.kind in ("ident", "date", "integer") or prev.text == ")"
         return follows and after[0].text != "("

@@ -1,7 +1,8 @@
 """The parser: text → `Program`, `Query`, `Fact` or `Rule`. After `lexer`, before `checks`.
 
 A hand-written recursive-descent parser over the tokens of `lexer`; the text is read, never
-evaluated, and no construct nests, so no input can exhaust the stack. Guarantees: the only
+evaluated, and only parentheses in expressions nest, at most `MAX_NESTING` deep, so no input
+can exhaust the stack. Guarantees: the only
 exception raised is `ParseError`, carrying every syntax error found (after an error the parser
 skips to the `.` ending the statement and goes on, up to `MAX_ERRORS`), each a `syntax`
 diagnostic with its span. What parses has spans on every node, ground facts with valid dates and
@@ -21,10 +22,11 @@ from allegiance.lang.lexer import MAX_ERRORS, Token, capped, describe, scan, str
 from allegiance.lang.lexer import tokenize, tokenize_lenient  # noqa: F401  (part of the parsing surface)
 from allegiance.lang.declaration_grammar import DATE_HINT as _DATE_HINT
 from allegiance.lang.declaration_grammar import DeclarationGrammar
+from allegiance.lang.expression_grammar import MAX_NESTING, ExpressionGrammar  # noqa: F401
 from allegiance.lang.declaration_grammar import join as _join
 from allegiance.lang.fact_lines import paused_gc, read_statements
-from allegiance.lang.syntax import (COMPARISONS, Atom, Comparison, Constant, Fact, Literal, Negation, Program,
-                     Query, Rule, Statement, Term, Variable)
+from allegiance.lang.syntax import (COMPARISONS, PRECEDENCE, Atom, Comparison, Constant, Fact, Literal,
+                                    Negation, Program, Query, Rule, Statement, Term, Variable)
 from allegiance.lang.values import Date, Integer, String, Symbol, Value
 
 _DOT_HINT = "did you forget the `.` that ends the statement?"
@@ -43,6 +45,8 @@ _HINTS = {  # (where, the token found or its kind) → the likely fix
     ("fact", ","): "state one fact per statement, each ending with `.`",
     ("an argument", "("): "arguments cannot be nested: an argument is a constant or a variable",
     **{("an argument", found): _CLOSE for found in (".", ":-", "?", "eof")},
+    **{("an argument", op): 'a name with `-` is a string: `"ad-dawla"`; arithmetic is written in a '
+       "comparison, as in `Y = X - 1`" for op in ("-", "+", "*", "/", "%")},
 }
 
 
@@ -100,7 +104,7 @@ class _Stop(Exception):
     """Abandons the statement being read; `args[0]`: skip to its `.` (else resume at once)."""
 
 
-class _Parser(DeclarationGrammar):
+class _Parser(ExpressionGrammar, DeclarationGrammar):
     """The tokens of one text, a position among them and the diagnostics found so far."""
 
     def __init__(self, text: str, file: str, final_optional: bool = False, first_line: int = 1):
@@ -143,6 +147,10 @@ class _Parser(DeclarationGrammar):
             self.report(f"expected {expected}{after}, found {describe(token)}",
                         where if detached else token.span, hint)
         raise _Stop(not (self.pos > self.start and self.starts_statement()))
+
+    def abandon(self) -> NoReturn:
+        """Abandons the statement after an error already reported, skipping to its `.`."""
+        raise _Stop(True)
 
     def starts_statement(self) -> bool:
         """True when the token is on a later line, no more indented than the statement's start."""
@@ -292,22 +300,25 @@ class _Parser(DeclarationGrammar):
             body.append(self.literal(" after `,`"))
         return tuple(body)
 
-    def literal(self, after: str) -> Literal:
+    def literal(self, after: str, inside: bool = False) -> Literal:
         token, following = self.token, self.peek()
         if self.at("not", "keyword"):
             self.advance()
             atom = self.atom("an atom after `not`")
             return Negation(atom, _join(token.span, atom.span))
-        if token.kind == "ident" and following.text not in COMPARISONS or \
+        operator = following.kind == "punct" and (following.text in COMPARISONS or
+                                                   following.text in PRECEDENCE)
+        if token.kind == "ident" and not operator or \
                 token.kind == "variable" and following.text == "(":
             return self.atom("a literal" + after)
-        left = self.term("a literal", after)
+        left = self.expression("a literal", after)
         if not (self.token.kind == "punct" and self.token.text in COMPARISONS):
             self.fail("a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)", f" after {describe(token)}")
         op = self.advance().text
-        right = self.term("a term", f" after `{op}`")
+        if self._at_aggregate():
+            return self.aggregate(op, left, token, inside)
+        right = self.expression("a term", f" after `{op}`")
         return Comparison(op, left, right, _join(token.span, self.previous()))
-
 
 def _hint(where: str, token: Token) -> str | None:
     return _HINTS.get((where, token.text)) or _HINTS.get((where, token.kind))

@@ -8,9 +8,9 @@ a body and a query a literal for their text to parse.
 
 from __future__ import annotations
 
-from allegiance.lang.syntax import (Atom, Comparison, Constant, Fact, Literal, Negation, PredicateDecl,
-                     PredicateRef, Program, PropertyDecl, Query, Rule, SourceDecl, Statement, Term,
-                     Variable)
+from allegiance.lang.syntax import (PRECEDENCE, Aggregate, Arithmetic, Atom, Comparison, Constant, Fact,
+                                    Literal, Minus, Negation, PredicateDecl, PredicateRef, Program,
+                                    PropertyDecl, Query, Rule, SourceDecl, Statement, Term, Variable)
 from allegiance.lang.values import String, Value, quote
 
 
@@ -69,7 +69,11 @@ def format_literal(literal: Literal) -> str:
     if isinstance(literal, Negation):
         return f"not {format_atom(literal.atom)}"
     if isinstance(literal, Comparison):
-        return f"{format_term(literal.left)} {literal.op} {format_term(literal.right)}"
+        return f"{format_expression(literal.left)} {literal.op} {format_expression(literal.right)}"
+    if isinstance(literal, Aggregate):
+        target = "" if literal.target is None else f" {format_term(literal.target)}"
+        return (f"{format_term(literal.result)} = {literal.function}{target} : "
+                f"{{ {_literals(literal.body)} }}")
     raise TypeError(f"not a literal: {literal!r}")
 
 
@@ -87,6 +91,27 @@ def format_term(term: Term) -> str:
     if isinstance(term, Constant):
         return format_value(term.value)
     raise TypeError(f"not a term: {term!r}")
+
+
+def format_expression(expression) -> str:
+    """A term, or an integer expression with the fewest parentheses that parse back the same."""
+    if isinstance(expression, Arithmetic):
+        level = PRECEDENCE[expression.op]
+        left = _operand(expression.left, level, False)
+        return f"{left} {expression.op} {_operand(expression.right, level, True)}"
+    if isinstance(expression, Minus):
+        inner = format_expression(expression.operand)
+        return f"-{inner}" if isinstance(expression.operand, Variable) else f"-({inner})"
+    return format_term(expression)
+
+
+def _operand(expression, level: int, right: bool) -> str:
+    text = format_expression(expression)
+    if isinstance(expression, Arithmetic):
+        inner = PRECEDENCE[expression.op]
+        if inner < level or inner == level and right:
+            return f"({text})"
+    return text
 
 
 def format_value(value: Value) -> str:

@@ -7,7 +7,10 @@ a program printed by `printer` and parsed again equals the original.
     statement := fact | rule | source | predicate | property
     fact      := atom annotation* "."           annotation := "from" DATE | "to" DATE | "@" id
     rule      := atom ":-" literal ("," literal)* "."
-    literal   := atom | "not" atom | term OP term      OP := = != < <= > >=
+    literal   := atom | "not" atom | expr OP expr | term "=" aggregate   OP := = != < <= > >=
+    expr      := mul (("+" | "-") mul)*        mul := unary (("*" | "/" | "%") unary)*
+    unary     := "-" unary | term | "(" expr ")"
+    aggregate := ("count" | ("sum" | "min" | "max") term) ":" "{" literal ("," literal)* "}"
     query     := literal ("," literal)* "?"
     property  := "property" name "(" arg ("," arg)* ")" fields? "."
     arg       := name "/" INTEGER | constant
@@ -16,42 +19,17 @@ a program printed by `printer` and parsed again equals the original.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from attrs import field, frozen
 
 from allegiance.lang.diagnostics import Span
+from allegiance.lang.terms import (OPERATORS, PRECEDENCE, Arithmetic, Constant, Expression,  # noqa: F401
+                                   Minus, Term, Variable, expression_variables, is_term, substitute)
 from allegiance.lang.values import Date, Value
 
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
-
-
-@frozen
-class Variable:
-    """A logic variable; `_` alone is anonymous (each occurrence is a fresh variable)."""
-
-    name: str
-    span: Span | None = field(default=None, eq=False, repr=False)
-
-    @property
-    def is_anonymous(self) -> bool:
-        return self.name == "_"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@frozen
-class Constant:
-    """A constant written in the text."""
-
-    value: Value
-    span: Span | None = field(default=None, eq=False, repr=False)
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-Term = Variable | Constant
+AGGREGATES = ("count", "sum", "min", "max")
 
 
 @frozen
@@ -88,18 +66,58 @@ class Negation:
 
 @frozen
 class Comparison:
-    """`left op right` with op one of `= != < <= > >=`, over the order of `values.sort_key`."""
+    """`left op right` with op one of `= != < <= > >=`, over the order of `values.sort_key`;
+    either side may be an integer expression (`Y = X + 1` binds `Y` when `X` is bound)."""
 
     op: str
-    left: Term
-    right: Term
+    left: Expression
+    right: Expression
     span: Span | None = field(default=None, eq=False, repr=False)
 
     def variables(self) -> tuple[Variable, ...]:
-        return tuple(t for t in (self.left, self.right) if isinstance(t, Variable))
+        return expression_variables(self.left) + expression_variables(self.right)
+
+    @property
+    def is_arithmetic(self) -> bool:
+        return not (is_term(self.left) and is_term(self.right))
 
 
-Literal = Atom | Negation | Comparison
+@frozen
+class Aggregate:
+    """`result = function target : { body }` (Souffle's aggregates): `count` the distinct
+    bindings of the body's variables, or the `sum`, `min` or `max` of `target` over them.
+    Variables of the body that also occur outside the braces are the group: they must be bound
+    outside, and the aggregate is taken for each of their values. A count over nothing is 0;
+    `sum`, `min` and `max` over nothing have no value (the literal fails)."""
+
+    result: Term
+    function: str
+    target: Term | None
+    body: tuple[Literal, ...]
+    span: Span | None = field(default=None, eq=False, repr=False)
+
+    def variables(self) -> tuple[Variable, ...]:
+        """The variables the aggregate binds or tests outside its braces: its result."""
+        return (self.result,) if isinstance(self.result, Variable) else ()
+
+    def inner_variables(self) -> tuple[Variable, ...]:
+        """Every variable written inside the braces (and the target), in order."""
+        found = [self.target] if isinstance(self.target, Variable) else []
+        for literal in self.body:
+            found.extend(literal.variables())
+        return tuple(found)
+
+    def atoms(self) -> tuple[Atom, ...]:
+        """The atoms inside the braces, negated ones included."""
+        return tuple(lit.atom if isinstance(lit, Negation) else lit for lit in self.body
+                     if isinstance(lit, (Atom, Negation)))
+
+    def __str__(self) -> str:
+        target = "" if self.target is None else f" {self.target}"
+        return f"{self.result} = {self.function}{target} : {{ {', '.join(map(str, self.body))} }}"
+
+
+Literal = Atom | Negation | Comparison | Aggregate
 
 
 @frozen
@@ -250,12 +268,15 @@ class Program:
         return Program(self.statements + other.statements)
 
 
-def substitute(term: Term, binding) -> Term:
-    """`term` with a variable bound in `binding` (name → Value or Term) replaced."""
-    if isinstance(term, Variable) and term.name in binding:
-        value = binding[term.name]
-        return value if isinstance(value, (Variable, Constant)) else Constant(value, term.span)
-    return term
+def body_atoms(body) -> Iterator[Atom]:
+    """Every atom of a body, negated ones and those inside an aggregate's braces included."""
+    for literal in body:
+        if isinstance(literal, Atom):
+            yield literal
+        elif isinstance(literal, Negation):
+            yield literal.atom
+        elif isinstance(literal, Aggregate):
+            yield from body_atoms(literal.body)
 
 
 def substitute_atom(atom: Atom, binding) -> Atom:
@@ -269,5 +290,9 @@ def substitute_literal(literal: Literal, binding) -> Literal:
         return substitute_atom(literal, binding)
     if isinstance(literal, Negation):
         return Negation(substitute_atom(literal.atom, binding), literal.span)
+    if isinstance(literal, Aggregate):  # the group and the result: the body's own are local
+        target = None if literal.target is None else substitute(literal.target, binding)
+        return Aggregate(substitute(literal.result, binding), literal.function, target,
+                         tuple(substitute_literal(lit, binding) for lit in literal.body), literal.span)
     return Comparison(literal.op, substitute(literal.left, binding),
                       substitute(literal.right, binding), literal.span)
