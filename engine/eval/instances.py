@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from allegiance.eval.plan import PlanAtom, PlanCompare, compare, plan_query
+from allegiance.eval.fixpoint import assignment_source
+from allegiance.eval.plan import PlanAssign, PlanAtom, PlanCompare, compare, plan_query, terms_of
 from allegiance.lang.syntax import Atom, Constant, Query, substitute_literal
 from allegiance.lang.values import from_key, sort_key
 
@@ -43,6 +44,7 @@ class Subgoals:
         self._holds: dict[tuple, bool] = {}
         self._answers: dict[Atom, tuple] = {}
         self._instances: dict[tuple, list[dict]] = {}
+        self._computed: dict = {}  # assignment → its source (aggregates read `matches`)
         self._stamp: tuple | None = None
         self._nesting = 0
 
@@ -50,7 +52,7 @@ class Subgoals:
         """Forget every answer once the facts or the day changed (plans stay)."""
         stamp = (self.model.store.generation, self.model.store.day)
         if stamp != self._stamp:
-            for memo in (self._memo, self._holds, self._answers, self._instances):
+            for memo in (self._memo, self._holds, self._answers, self._instances, self._computed):
                 memo.clear()
             self._stamp = stamp
 
@@ -184,6 +186,9 @@ class Subgoals:
             yield binding
             return
         lit, new = steps[at]
+        if isinstance(lit, PlanAssign):
+            yield from self._assigned(steps, at, lit, binding)
+            return
         if new is None:  # a comparison, all its variables bound
             left, right = (binding.get(t, t) if isinstance(t, str) else t for t in (lit.left, lit.right))
             if compare(lit.op, left, right):
@@ -205,6 +210,26 @@ class Subgoals:
                 yield from self._join(steps, at + 1, extended)
 
 
+    def _assigned(self, steps, at: int, assign: PlanAssign, binding: dict):
+        """The joins after an assignment: its value bound to its target, or tested against it."""
+        source = self._computed.get(assign)
+        if source is None:
+            source = self._computed[assign] = assignment_source(assign, self.matches)
+        target = assign.target
+        for (value,) in source.compute(tuple(binding[t] for t in assign.inputs)):
+            known = target if isinstance(target, tuple) else binding.get(target)
+            if known is None:
+                yield from self._join(steps, at + 1, {**binding, target: value})
+            elif known == value:
+                yield from self._join(steps, at + 1, binding)
+
+    def aggregated(self, assign: PlanAssign, group: tuple) -> set[tuple]:
+        """The rows an aggregate folds for the values of its group (encoded)."""
+        from allegiance.eval.fixpoint import aggregate_rows
+
+        return aggregate_rows(assign.value, self.matches)(group)
+
+
 def _steps(body: tuple, bound: frozenset) -> tuple:
     """The literals of `body` in the order they are joined once `bound` are bound, each with the
     positions of the variables it binds (None for a comparison): a test as soon as its variables
@@ -214,8 +239,12 @@ def _steps(body: tuple, bound: frozenset) -> tuple:
         best, best_score = None, -1
         for i in pending:
             lit = body[i]
-            terms = lit.args if isinstance(lit, PlanAtom) else (lit.left, lit.right)
-            free = {t for t in terms if isinstance(t, str) and t not in bound}
+            if isinstance(lit, PlanAssign):
+                if all(t in bound for t in lit.inputs):
+                    best = i
+                    break
+                continue
+            free = {t for t in terms_of(lit) if isinstance(t, str) and t not in bound}
             if isinstance(lit, PlanCompare) or lit.negated:
                 if not free:
                     best = i
@@ -230,6 +259,11 @@ def _steps(body: tuple, bound: frozenset) -> tuple:
         lit = body[best]
         if isinstance(lit, PlanCompare):
             steps.append((lit, None))
+            continue
+        if isinstance(lit, PlanAssign):
+            steps.append((lit, None))
+            if isinstance(lit.target, str):
+                bound.add(lit.target)
             continue
         new = tuple((i, t) for i, t in enumerate(lit.args) if isinstance(t, str) and t not in bound)
         steps.append((lit, () if lit.negated else new))

@@ -5,7 +5,9 @@ against the program, the stated facts and the answers of the knowledge base. A p
 when every `Given` leaf is a stated fact that holds on the day, every `Derived` step is a ground
 instance of a rule of the program (head and each body literal, in order, equal to the conclusion
 and its premises under the bindings), every `Absent` atom has no answer, every `Test` holds,
-and, inside a recursive stratum, every premise has a lower rank than its conclusion. A
+and, inside a recursive stratum, every premise has a lower rank than its conclusion; every
+`Aggregated` step has the value the knowledge base computes for its aggregate, and every member
+it lists is proved. A
 refutation passes when every rule whose head matches the goal has an attempt, and every
 candidate binding of that rule's positive literals is blocked by a comparison that fails or a
 negated atom that holds — or some listed set of positive literals really has no joint match.
@@ -15,9 +17,11 @@ from __future__ import annotations
 
 import itertools
 
-from allegiance.explain.proof import (Absent, Circular, Cut, Derived, FailedTest, Given, Missing, Present,
-                    Refutation, Test)
-from allegiance.lang.syntax import Atom, Comparison, Constant, Negation, Query, Variable
+from allegiance.explain.proof import (Absent, Aggregated, Circular, Cut, Derived, FailedTest, Given, Missing,
+                                      Present, Refutation, Test)
+from allegiance.lang.syntax import (Aggregate, Arithmetic, Atom, Comparison, Constant, Minus, Negation, Query,
+                                    Variable, substitute_literal)
+from allegiance.lang.values import Integer
 from allegiance.lang.values import sort_key
 
 
@@ -39,6 +43,8 @@ def check_proof(proof, kb) -> None:
         _require(_compare(proof.comparison) == proof.holds, proof, "the comparison's outcome is wrong")
     elif isinstance(proof, Cut):
         return
+    elif isinstance(proof, Aggregated):
+        _check_aggregated(proof, kb)
     elif isinstance(proof, Derived):
         _check_step(proof, kb)
         for premise in proof.premises:
@@ -64,12 +70,31 @@ def _check_step(proof: Derived, kb) -> None:
         elif isinstance(literal, Negation):
             _require(isinstance(premise, Absent) and _matches(_ground(literal.atom, env), premise.atom),
                      proof, "a negated literal needs an absence of its atom")
+        elif isinstance(literal, Aggregate):
+            _require(isinstance(premise, Aggregated) and premise.aggregate == substitute_literal(literal, env),
+                     proof, "an aggregate needs its value and members, under the bindings")
+            result = premise.aggregate.result
+            _require(isinstance(result, Constant) and result.value == premise.value, proof,
+                     "the aggregate's value is not the rule's binding")
         else:
             _require(isinstance(premise, Test) and premise.comparison.op == literal.op, proof,
                      "a comparison needs a test")
-            _require(_ground_term(literal.left, env) == premise.comparison.left.value and
-                     _ground_term(literal.right, env) == premise.comparison.right.value,
+            _require(substitute_literal(literal, env) == premise.comparison,
                      proof, "the test is not the rule's comparison under the bindings")
+
+
+def _check_aggregated(proof: Aggregated, kb) -> None:
+    """The aggregate has the value the knowledge base gives it; each member's premises hold."""
+    agg = proof.aggregate
+    asked = Aggregate(Variable("Value"), agg.function, agg.target, agg.body)
+    rows = kb.ask(Query((asked,))).rows
+    _require((rows[0][0] if rows else None) == proof.value, proof, "the aggregate's value is wrong")
+    if agg.function == "count" and not proof.more:
+        _require(proof.value == Integer(len(proof.members)), proof, "the members are not all counted")
+    for member in proof.members:
+        _require(len(member.premises) == len(agg.body), proof, "a member needs one premise per literal")
+        for premise in member.premises:
+            check_proof(premise, kb)
 
 
 def _check_rank(proof: Derived, premise: Atom, kb) -> None:
@@ -121,7 +146,11 @@ def _check_attempt(attempt, goal: Atom, kb) -> None:
             _require(_holds(kb, block.atom), attempt, "a present atom has no answer")
             for proof in block.proofs:
                 check_proof(proof, kb)
-        blocked.setdefault(block.bindings, []).append(block)
+        elif isinstance(block, Aggregated):  # what was counted; without a value it blocks
+            check_proof(block, kb)
+            if block.value is not None:
+                continue
+        blocked.setdefault(getattr(block, "bindings", ()), []).append(block)
     for candidate in _candidates(attempt, kb):
         _require(any(all(candidate.get(n) == v for n, v in b) for b in blocked), attempt,
                  f"candidate binding {candidate} is not blocked")
@@ -183,9 +212,30 @@ def _head_can_match(head: Atom, goal: Atom) -> bool:
 
 
 def _compare(comparison: Comparison) -> bool:
-    left, right = sort_key(comparison.left.value), sort_key(comparison.right.value)
+    left, right = _value(comparison.left), _value(comparison.right)
+    if left is None or right is None:
+        return False
+    left, right = sort_key(left), sort_key(right)
     return {"=": left == right, "!=": left != right, "<": left < right, "<=": left <= right,
             ">": left > right, ">=": left >= right}[comparison.op]
+
+
+def _value(expression):
+    """The value of a ground expression (integers only for arithmetic), or None."""
+    if isinstance(expression, Constant):
+        return expression.value
+    parts = [expression.operand] if isinstance(expression, Minus) else \
+        [expression.left, expression.right] if isinstance(expression, Arithmetic) else []
+    values = [_value(p) for p in parts]
+    if not values or not all(isinstance(v, Integer) for v in values):
+        return None
+    if isinstance(expression, Minus):
+        return Integer(-values[0].value)
+    a, b = (v.value for v in values)
+    if expression.op in "/%" and b == 0:
+        return None
+    ops = {"+": a + b, "-": a - b, "*": a * b}
+    return Integer(ops[expression.op] if expression.op in ops else a // b if expression.op == "/" else a % b)
 
 
 def _row(atom: Atom) -> tuple:

@@ -5,7 +5,8 @@ only, decoded values), so a proof can be compared, hashed, rendered, serialised 
 without the explainer. A proof of a goal is a tree of `Given` leaves (stated facts, with their
 sources and validity), `Derived` steps (a rule, its bindings, one premise per body literal in
 the order written), `Absent` leaves (a negated literal holds: the atom is not derivable) and
-`Test` leaves (a comparison). A `Refutation` says why a goal does not hold: for every rule
+`Test` leaves (a comparison, arithmetic included) and `Aggregated` steps (an aggregate's value
+with each member it counted, and the member's proofs). A `Refutation` says why a goal does not hold: for every rule
 whose head matches, every way it is blocked.
 """
 
@@ -15,7 +16,7 @@ import datetime
 
 from attrs import field, frozen
 
-from allegiance.lang.syntax import Atom, Comparison, Fact, Rule
+from allegiance.lang.syntax import Aggregate, Atom, Comparison, Fact, Rule
 from allegiance.lang.values import Value
 
 
@@ -62,7 +63,27 @@ class Cut:
     reason: str
 
 
-Proof = Given | Derived | Absent | Test | Cut
+@frozen
+class Member:
+    """One binding an aggregate counted: the body's own variables, one proof per body literal."""
+
+    bindings: tuple[tuple[str, Value], ...]
+    premises: tuple[Proof, ...]
+
+
+@frozen
+class Aggregated:
+    """An aggregate under the group's values (`aggregate` has its group and result substituted):
+    its value (None: `sum`, `min`, `max` over nothing) and the members it was taken over (`more`:
+    how many were left out, beyond the limit of alternatives)."""
+
+    aggregate: Aggregate
+    value: Value | None
+    members: tuple[Member, ...]
+    more: int = 0
+
+
+Proof = Given | Derived | Absent | Test | Cut | Aggregated
 
 
 @frozen
@@ -99,7 +120,7 @@ class Circular:
     cycle: tuple[Atom, ...]
 
 
-Block = Missing | FailedTest | Present | Circular | Cut
+Block = Missing | FailedTest | Present | Circular | Cut | Aggregated  # the last: what was counted
 
 
 @frozen

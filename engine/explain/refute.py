@@ -19,7 +19,7 @@ import itertools
 from allegiance.eval.limits import OutOfTime
 from allegiance.eval.plan import plan_query
 from allegiance.explain.proof import Attempt, Circular, Cut, FailedTest, Missing, Present, Refutation, Test
-from allegiance.lang.syntax import Atom, Comparison, Constant, Negation, Variable, substitute_literal
+from allegiance.lang.syntax import Aggregate, Atom, Comparison, Constant, Negation, Variable, substitute_literal
 from allegiance.lang.values import from_key, sort_key
 
 MAX_SUBSET = 3  # largest set of positive literals searched for a joint absence
@@ -127,18 +127,31 @@ class Refuter:
     # -- tests and negations ---------------------------------------------------------------
     def _blocked(self, body, binding) -> list:
         shown = tuple(sorted((n, v) for n, v in binding.items() if n[0] not in "_#"))
-        binding = _close_equalities(body, binding)
-        blocks = []
+        binding = self._computed(body, _close_equalities(body, binding))
+        counted = [self.explainer.aggregated(substitute_literal(lit, binding)) for lit in body
+                   if isinstance(lit, Aggregate)]
+        blocks = [c for c in counted if c.value is None]  # `sum`, `min`, `max` over nothing
+        blocks += [FailedTest(shown, Comparison("=", c.aggregate.result, Constant(c.value)))
+                   for c in counted if c.value is not None and isinstance(c.aggregate.result, Constant)
+                   and c.aggregate.result.value != c.value]  # a result the aggregate does not take
         for literal in body:
             ground = substitute_literal(literal, binding)
             if isinstance(ground, Comparison):
-                if not _test(ground):
+                if _bound(ground) and not _test(ground):
                     blocks.append(FailedTest(shown, ground))
             elif isinstance(ground, Negation):
                 if self._derivable(ground.atom):
                     proofs = self._proofs(ground.atom)
                     blocks.append(Present(shown, ground.atom, proofs))
+        if blocks:  # what each aggregate counted, so that a failed threshold shows its members
+            blocks.extend(c for c in counted if c.value is not None)
         return blocks
+
+    def _computed(self, body, binding: dict) -> dict:
+        """`binding` extended by the aggregates and expressions of `body` it can compute."""
+        from allegiance.explain.arithmetic import extend
+
+        return extend(body, binding, lambda agg: self.explainer.aggregated(substitute_literal(agg, binding)).value)
 
     def _derivable(self, atom: Atom) -> bool:
         return self.explainer.subgoals.holds((atom,))
@@ -244,9 +257,13 @@ def _canonical(goal: Atom) -> tuple:
 
 
 def _test(comparison: Comparison) -> bool:
-    from allegiance.eval.plan import compare
+    from allegiance.explain.arithmetic import holds
 
-    return compare(comparison.op, sort_key(comparison.left.value), sort_key(comparison.right.value))
+    return holds(comparison)
+
+
+def _bound(comparison: Comparison) -> bool:
+    return not comparison.variables()
 
 
 __all__ = ["Refuter", "Test"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from attrs import frozen
 
 from allegiance.check.declarations import Placeholder, TemplateError, scan_template
-from allegiance.lang.syntax import Atom, Comparison, Constant, PredicateDecl, SourceDecl
+from allegiance.lang.syntax import Atom, Comparison, Constant, PredicateDecl, SourceDecl, Variable
 from allegiance.lang.values import Date, String, Symbol, Value, display, printable
 
 _TIME = {"=": ("is", "is not"), "!=": ("is not", "is"), "<": ("is before", "is not before"),
@@ -81,7 +81,8 @@ class Vocabulary:
     def comparison(self, comparison: Comparison, holds: bool = True) -> str:
         """A comparison in words, as it holds or as it fails: `2013-06 is not after 2014-01`."""
         terms = (comparison.left, comparison.right)
-        left, right = (self.name(t.value) if isinstance(t, Constant) else "something" for t in terms)
+        left, right = (self.name(t.value) if isinstance(t, Constant) else
+                       "something" if isinstance(t, Variable) else str(t) for t in terms)
         dated = any(isinstance(t, Constant) and isinstance(t.value, Date) for t in terms)
         words = (_TIME if dated else _ORDER)[comparison.op]
         return f"{left} {words[0] if holds else words[1]} {right}"

@@ -23,8 +23,9 @@ from attrs import frozen
 from allegiance.eval.instances import Subgoals
 from allegiance.eval.kb import KnowledgeBase
 from allegiance.eval.limits import MAX_DEPTH, Budget, Interrupted, OutOfTime
-from allegiance.explain.proof import Absent, Cut, Derived, Explanation, Given, Proof, Test
-from allegiance.lang.syntax import Atom, Comparison, Constant, Negation, Query, Variable, substitute_literal
+from allegiance.explain.proof import Absent, Aggregated, Cut, Derived, Explanation, Given, Member, Proof, Test
+from allegiance.lang.syntax import (Aggregate, Atom, Comparison, Constant, Negation, Query, Variable,
+                                    substitute_literal)
 from allegiance.lang.values import sort_key
 
 
@@ -272,10 +273,42 @@ class Explainer:
                 premises.append(Absent(premise.atom))
             elif isinstance(premise, Comparison):
                 premises.append(Test(premise, True))
+            elif isinstance(premise, Aggregate):
+                premises.append(self.aggregated(premise, depth + 1))
             else:
                 premise = self._ground_anonymous(premise, atom)
                 premises.append(self._premise(atom, premise, depth + 1))
         return premises
+
+    def aggregated(self, aggregate: Aggregate, depth: int = 0) -> Aggregated:
+        """An aggregate under its group's values: its value and each member, with its proofs."""
+        from allegiance.eval.plan import plan_query
+        from allegiance.lang.values import from_key
+
+        body = tuple(_named(lit, i) for i, lit in enumerate(aggregate.body))
+        planned = plan_query(body)
+        rows, mapping = [], {}
+        if planned is not None:
+            plan, mapping = planned
+            free = tuple(sorted({t for t in mapping.values() if isinstance(t, str)}))
+            rows = [{n: from_key(row[free.index(t)] if isinstance(t, str) else t) for n, t in mapping.items()}
+                    for row in sorted(self.subgoals.ask(plan, free))]
+        limit = self.limits.alternatives
+        if len(rows) > limit:
+            self.budget.reached(f"only {limit} of the {len(rows)} members of `{aggregate.function}` are shown")
+        members = []
+        for binding in rows[:limit]:
+            premises = []
+            for literal in body:
+                ground = substitute_literal(literal, binding)
+                premises.append(Absent(ground.atom) if isinstance(ground, Negation) else
+                                Test(ground) if isinstance(ground, Comparison) else self.proof(ground, depth))
+            shown = tuple(sorted((n, v) for n, v in binding.items() if n[0] not in "_#"))
+            members.append(Member(shown, tuple(premises)))
+        from allegiance.explain.arithmetic import fold
+
+        value = fold(aggregate.function, aggregate.target, rows)
+        return Aggregated(aggregate, value, tuple(members), max(0, len(rows) - limit))
 
     def _premise(self, conclusion: Atom, premise: Atom, depth: int) -> Proof:
         if self._same_stratum(conclusion, premise):
@@ -286,6 +319,16 @@ class Explainer:
         """A proof of a premise inside a recursive stratum (its rank is below the conclusion's)."""
         choice = self._choose(premise)
         return self._build(premise, choice, depth)
+
+
+def _named(literal, index: int):
+    """A literal of an aggregate's braces with each `_` of a positive atom named (`_m…`), so that
+    each member binds it and it is counted, as the evaluators count it."""
+    if not isinstance(literal, Atom):
+        return literal
+    args = tuple(Variable(f"_m{index}_{i}") if isinstance(t, Variable) and t.is_anonymous else t
+                 for i, t in enumerate(literal.args))
+    return Atom(literal.predicate, args, literal.span)
 
 
 def _row(atom: Atom) -> tuple:

@@ -113,8 +113,9 @@ class Aggregate:
                      if isinstance(lit, (Atom, Negation)))
 
     def __str__(self) -> str:
-        target = "" if self.target is None else f" {self.target}"
-        return f"{self.result} = {self.function}{target} : {{ {', '.join(map(str, self.body))} }}"
+        from allegiance.lang.printer import format_literal
+
+        return format_literal(self)
 
 
 Literal = Atom | Negation | Comparison | Aggregate

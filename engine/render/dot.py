@@ -6,8 +6,9 @@ appearance) and every label is escaped, so no text of the knowledge base can bre
 
 from __future__ import annotations
 
-from allegiance.explain.proof import (Absent, Circular, Cut, Derived, Explanation, FailedTest, Given, Missing,
+from allegiance.explain.proof import (Aggregated, Absent, Circular, Cut, Derived, Explanation, FailedTest, Given, Missing,
                     Present, Refutation, Test)
+from allegiance.render.text import aggregate_line
 from allegiance.explain.sentences import Vocabulary
 
 
@@ -51,6 +52,11 @@ class _Graph:
             return self.node(("test", proof.comparison), v.comparison(proof.comparison), "plain")
         if isinstance(proof, Cut):
             return self.node(("cut", proof.atom), f"{v.sentence(proof.atom)} …", "box", "gray")
+        if isinstance(proof, Aggregated):
+            me = self.node(("aggregate", proof.aggregate), aggregate_line(proof), "box", "darkgreen")
+            for premise in (p for m in proof.members for p in m.premises):
+                self.edge(self.proof(premise), me, proof.aggregate.function)
+            return me
         me = self.node(("atom", proof.atom), v.sentence(proof.atom), "box", "darkgreen")
         for premise in proof.premises:
             self.edge(self.proof(premise), me, proof.rule.head.key)

@@ -8,7 +8,7 @@ given facts carry their sources (id, title, author, outlet, date, url) and valid
 from __future__ import annotations
 
 from allegiance.lang.printer import format_literal, format_rule
-from allegiance.explain.proof import (Absent, Attempt, Circular, Cut, Derived, Explanation, FailedTest, Given,
+from allegiance.explain.proof import (Aggregated, Absent, Attempt, Circular, Cut, Derived, Explanation, FailedTest, Given,
                     Missing, Present, Refutation, Test)
 from allegiance.render.answers import SCHEMA_VERSION, value_json
 from allegiance.explain.sentences import Vocabulary
@@ -50,6 +50,11 @@ def node_json(node, vocab: Vocabulary) -> dict:
     if isinstance(node, Test):
         return {"kind": "test", "comparison": format_literal(node.comparison), "holds": node.holds,
                 "sentence": vocab.comparison(node.comparison)}
+    if isinstance(node, Aggregated):
+        return {"kind": "aggregate", "aggregate": format_literal(node.aggregate),
+                "value": None if node.value is None else value_json(node.value), "more": node.more,
+                "members": [{"bindings": _bindings(m.bindings),
+                             "premises": [node_json(p, vocab) for p in m.premises]} for m in node.members]}
     if isinstance(node, Cut):
         return {"kind": "cut", "atom": _atom(node.atom, vocab), "reason": node.reason}
     if isinstance(node, Refutation):

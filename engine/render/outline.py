@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from allegiance.explain.proof import (Absent, Attempt, Circular, Cut, Derived, Explanation, FailedTest, Given,
+from allegiance.explain.proof import (Aggregated, Absent, Attempt, Circular, Cut, Derived, Explanation, FailedTest, Given,
                     Missing, Present, Refutation, Test)
-from allegiance.render.text import rule_label
+from allegiance.render.text import aggregate_line, rule_label
 from allegiance.explain.sentences import Vocabulary
 
 HOLDS, FAILS, CUT = "✓", "✗", "…"
@@ -78,6 +78,9 @@ class _Builder:
             return Line(HOLDS, v.comparison(proof.comparison))
         if isinstance(proof, Cut):
             return Line(CUT, v.sentence(proof.atom), proof.reason)
+        if isinstance(proof, Aggregated):
+            return Line(HOLDS, aggregate_line(proof),
+                        children=tuple(self.proof(p) for m in proof.members for p in m.premises))
         return self.derived(proof)
 
     def derived(self, proof: Derived) -> Line:

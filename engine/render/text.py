@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from attrs import define, field
 
-from allegiance.explain.proof import (Absent, Attempt, Circular, Cut, Derived, Explanation, FailedTest, Given,
+from allegiance.explain.proof import (Absent, Aggregated, Attempt, Circular, Cut, Derived, Explanation, FailedTest, Given,
                     Missing, Present, Refutation, Test)
 from allegiance.explain.sentences import Vocabulary
+from allegiance.lang.printer import format_literal
+from allegiance.lang.values import display
 
 BRANCH, LAST, PIPE, SPACE = "├─ ", "└─ ", "│  ", "   "
 
@@ -116,8 +118,25 @@ class _Writer:
             self.lines.append(f"{first}✓ {v.comparison(proof.comparison)}")
         elif isinstance(proof, Cut):
             self.lines.append(f"{first}… {v.sentence(proof.atom)} ({proof.reason})")
+        elif isinstance(proof, Aggregated):
+            self.aggregated(proof, first, rest, level)
         else:
             self.derived(proof, first, rest, level)
+
+    def aggregated(self, proof: Aggregated, first: str, rest: str, level: int) -> None:
+        self.lines.append(f"{first}{'✓' if proof.value is not None else '✗'} {aggregate_line(proof)}")
+        more = [f"… and {proof.more} more"] if proof.more else []
+        for i, member in enumerate(proof.members):
+            last = i == len(proof.members) - 1 and not more
+            lead, inner = rest + (LAST if last else BRANCH), rest + (SPACE if last else PIPE)
+            if len(member.premises) == 1:
+                self.proof(member.premises[0], lead, inner, level=level + 1)
+                continue
+            self.lines.append(f"{lead}member{_with(member.bindings, self.vocab)}")
+            for j, premise in enumerate(member.premises):
+                end = j == len(member.premises) - 1
+                self.proof(premise, inner + (LAST if end else BRANCH), inner + (SPACE if end else PIPE), level=level + 1)
+        self.lines.extend(f"{rest}{LAST}{line}" for line in more)
 
     def derived(self, proof: Derived, first: str, rest: str, level: int) -> None:
         v = self.vocab
@@ -184,8 +203,22 @@ class _Writer:
             self.lines.append(f"{indent}✗ {_for(block.bindings, v)}{v.sentence(block.atom)}, shown {ways}:")
             for proof in block.proofs:
                 self.proof(proof, indent + "  ", indent + "  ")
+        elif isinstance(block, Aggregated):  # what was counted, for the tests that failed
+            self.proof(block, f"{indent}", f"{indent}  ")
         elif isinstance(block, (Circular, Cut)):
             self.refutation(block, indent)
+
+
+def aggregate_line(proof: Aggregated) -> str:
+    """`count : { edge(a, _) } is 2 (2 members)`, or why there is no value."""
+    agg = proof.aggregate
+    members = len(proof.members) + proof.more
+    counted = f"{members} member{'' if members == 1 else 's'}"
+    target = "" if agg.target is None else f" {agg.target}"
+    braces = f"{agg.function}{target} : {{ {', '.join(map(format_literal, agg.body))} }}"
+    if proof.value is None:
+        return f"{braces} has no value: nothing to take the {agg.function} of"
+    return f"{braces} is {display(proof.value)} ({counted})"
 
 
 def rule_label(rule) -> str:
@@ -241,7 +274,8 @@ def _prose_proof(proof, vocab: Vocabulary) -> str:
     if isinstance(proof, Derived):
         grounds = [vocab.sentence(p.atom) if isinstance(p, (Given, Derived)) else
                    vocab.sentence(p.atom, holds=False) if isinstance(p, Absent) else
-                   vocab.comparison(p.comparison) if isinstance(p, Test) else vocab.sentence(p.atom)
+                   vocab.comparison(p.comparison) if isinstance(p, Test) else
+                   aggregate_line(p) if isinstance(p, Aggregated) else vocab.sentence(p.atom)
                    for p in proof.premises]
         sources = sorted({s for leaf in _leaves(proof) for f in leaf.statements for s in f.sources})
         cited = f" (sources: {', '.join(vocab.citation(s) for s in sources)})" if sources else ""
@@ -256,4 +290,7 @@ def _leaves(proof):
         yield proof
     elif isinstance(proof, Derived):
         for p in proof.premises:
+            yield from _leaves(p)
+    elif isinstance(proof, Aggregated):
+        for p in (p for m in proof.members for p in m.premises):
             yield from _leaves(p)

@@ -28,7 +28,7 @@ from attrs import frozen
 from allegiance.whatif.assessment_whatif import WhatIf, assess_whatif
 from allegiance.explain.why import why
 from allegiance.eval.kb import KnowledgeBase
-from allegiance.explain.proof import (Absent, Circular, Cut, Derived, Explanation, FailedTest, Given, Missing,
+from allegiance.explain.proof import (Aggregated, Absent, Circular, Cut, Derived, Explanation, FailedTest, Given, Missing,
                     Present, Refutation, Test)
 from allegiance.whatif.relations import Relations, matches, relations_graph
 from allegiance.lang.syntax import Atom, Constant, SourceDecl
@@ -199,5 +199,8 @@ def given_leaves(node) -> Iterator[Given]:
     elif isinstance(node, Present):
         for proof in node.proofs:
             yield from given_leaves(proof)
+    elif isinstance(node, Aggregated):
+        for premise in (p for m in node.members for p in m.premises):
+            yield from given_leaves(premise)
     elif not isinstance(node, (Absent, Test, Cut, Circular, FailedTest)):
         raise TypeError(node)
