@@ -79,7 +79,7 @@ def fold(function: str, rows: Iterable[tuple]) -> tuple | None:
 def fault(assign, names: Iterable[str], values: Iterable[tuple], problem: str) -> EvaluationError:
     """The error of a plan assignment that failed under the binding `names` = `values`."""
     binding = ", ".join(f"{n} = {from_key(v)}" for n, v in zip(names, values) if n[0] not in "#_")
-    where = f"the rule for `{assign.rule}`" if assign.rule != "#query" else "the query"
+    where = "the query" if assign.rule.startswith("#query") else f"the rule for `{assign.rule}`"
     shown = f" with {binding}" if binding else ""
     return EvaluationError([error(f"{problem} in {where}{shown}", assign.span, "arithmetic",
                                   notes=(_INTEGER_NOTE,) if "integer" in problem else ())])
