@@ -25,6 +25,7 @@ from .statements import split
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _STARTERS = ("why", "why not", "retract")
+AGGREGATES = ("count : { ", "sum ", "min ", "max ")  # after `=`: an aggregate starts
 
 
 class AllegianceCompleter(Completer):
@@ -92,6 +93,11 @@ class AllegianceCompleter(Completer):
             for starter in _STARTERS:
                 if starter.startswith(word) and word:
                     yield Completion(starter + " ", -len(word), display=starter, display_meta="keyword")
+        if place == "value":
+            for starter in AGGREGATES:
+                if word and starter.startswith(word):
+                    yield Completion(starter, -len(word), display=starter.split()[0], display_meta="aggregate")
+            return
         if place in ("start", "literal"):
             for key, meta in self._predicates():
                 name = key.rsplit("/", 1)[0]
@@ -155,9 +161,11 @@ def _place(text: str):
         return (predicate, index) if last.text in ("(", ",") else None
     if last is None or (last.kind == "ident" and last.text in ("why", "not", "retract")):
         return "start" if last is None else "literal"
-    if last.kind == "keyword" or last.text in (",", ":-"):
+    if last.kind == "keyword" and last.text in ("count", "sum", "min", "max"):
+        return None
+    if last.kind == "keyword" or last.text in (",", ":-", "{"):
         return "literal"
-    return None
+    return "value" if last.kind == "punct" and last.text == "=" else None
 
 
 def _in_string_or_comment(text: str) -> bool:

@@ -20,7 +20,7 @@ from allegiance.lang.lexer import Token, tokenize_lenient
 
 _COMMAND = re.compile(r"^([ \t]*)(\.[A-Za-z_]*)(.*)$", re.MULTILINE)
 _REPL_WORDS = ("why", "retract")
-_OPERATORS = (":-", "=", "!=", "<", "<=", ">", ">=")
+_OPERATORS = (":-", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%")
 
 
 class AllegianceLexer(Lexer):

@@ -206,3 +206,19 @@ def test_every_evaluator_agrees_with_the_oracle_on_arithmetic_and_aggregates(tex
             with pytest.raises(QueryError, match="division by zero|remainder"):
                 for key in ("f/2", "g/2", "h/1", "k/2"):
                     base.relation(key)
+
+
+def test_the_json_of_an_aggregate_explanation_follows_the_schema(kb, tmp_path):
+    import json
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    from allegiance.render.json import explanation_json
+
+    schema = json.loads((Path(__file__).parent.parent / "docs/schemas/explanation.schema.json").read_text())
+    vocab = Vocabulary.of(kb)
+    for goal in ("outdeg(a, 2)", "outdeg(a, 3)"):
+        document = explanation_json(why(kb, goal), vocab)
+        Draft202012Validator(schema).validate(document)
+    assert '"kind": "aggregate"' in json.dumps(explanation_json(why(kb, "outdeg(a, 2)"), vocab))

@@ -56,6 +56,9 @@ CASES = [
     ("nothing-after-value", "ally(red ", []),
     ("new-statement", "group(red). pl", [("pledged(", -2)]),
     ("goal-arg", ".sources al", [("alias(", -2), ("ally(", -2)]),
+    ("aggregate", "group(X), N = co", [("count : { ", -2)]),
+    ("aggregate-min-max", "N = m", [("min ", -1), ("max ", -1)]),
+    ("inside-braces", "N = count : { ple", [("pledged(", -3)]),
 ]
 
 

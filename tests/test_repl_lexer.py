@@ -82,3 +82,13 @@ def test_tokens_add_up_on_language_like_input(text):
 def test_the_lexer_is_found_by_name_and_file_name():
     assert isinstance(get_lexer_by_name("allegiance"), AllegianceLexer)
     assert isinstance(get_lexer_for_filename("rift.dl"), AllegianceLexer)
+
+
+def test_arithmetic_and_aggregates_are_highlighted():
+    from pygments.token import Keyword, Operator
+
+    from allegiance.repl.lexer import AllegianceLexer
+
+    tokens = [(t, v) for t, v in AllegianceLexer().get_tokens("p(N) :- q(X), N = count : { r(X, _) }, Y = N % 2 * -X.")]
+    assert (Keyword, "count") in tokens
+    assert {v for t, v in tokens if t is Operator} >= {"=", "%", "*", "-"}
