@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from attrs import field, frozen
 
+from . import aggregate_cells as ac
 from . import kb_cells as kc
 from . import program_cells as pc
 
@@ -78,6 +79,9 @@ WORKLOADS = (
              {"allegiance": pc.cyclic(pc.ClosureAllegiance), "pydatalog": pc.cyclic(pc.ClosurePyDatalog),
               "oracle": pc.cyclic(pc.ClosureOracle), "clingo": pc.cyclic(pc.ClosureClingo),
               "seminaive": pc.cyclic(pc.ClosureSemiNaive)}, caps={"oracle": 50, "pydatalog": 400}),
+    Workload("outdeg", "every answer of `outdeg(X, N)?`, `N = count : { edge(X, _) }`, against raw "
+             "pyDatalog's `len_`", "nodes", (100, 1000, 10000), GRAPH_QUICK,
+             {"allegiance": ac.OutdegAllegiance, "pydatalog": ac.OutdegPyDatalog}),
     Workload("university", "LUBM-like university, 54 rules: every answer of every derived predicate",
              "departments", (10, 20, 40), (1, 2),
              {"allegiance": pc.UniversityAllegiance, "pydatalog": pc.UniversityPyDatalog,
