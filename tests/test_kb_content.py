@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from allegiance.check.checks import check
+from allegiance.eval.kb import read_program
 from allegiance.lang.parse import parse_program, parse_query
 from allegiance.lang.syntax import Atom, Constant, Negation, Program
 from allegiance.lang.values import Integer, String, Symbol
@@ -25,7 +26,7 @@ from oracle import evaluate, predicate_keys
 ROOT = Path(__file__).resolve().parent.parent
 KB = ROOT / "kb"
 RULES = KB / "rules"
-FACTS = KB / "facts"
+FACTS = KB / "cases" / "jn_is_2014"
 README = KB / "README.md"
 INVENTED = ROOT / "tests" / "kbs" / "crescent_case.dl"
 
@@ -33,7 +34,8 @@ ARTICLE = datetime.date(2014, 11, 15)
 EARLY_2013 = datetime.date(2013, 2, 15)
 
 # The only constants the rules may name: general vocabulary, never a case entity.
-VOCABULARY = {Symbol("state"), Symbol("caliphate"), Symbol("hearsay"),
+VOCABULARY = {Symbol("state"), Symbol("caliphate"), Symbol("hearsay"), Symbol("doctrinal"),
+              Symbol("political"),
               # the kinds of hypothesis, and the Admiralty grades the rules compare
               *map(Symbol, ("general_alliance", "local_cooperation_only", "tacit_deconfliction", "truce",
                             "rivalry", "absorption", "reports_accurate", "reports_mistaken",
@@ -59,11 +61,8 @@ def dl_files(*paths: Path) -> list[Path]:
 
 
 def load(*paths: Path) -> Program:
-    """The program of every `.dl` file under `paths`."""
-    program = Program()
-    for file in dl_files(*paths):
-        program = program + parse_program(file.read_text(encoding="utf-8"), str(file))
-    return program
+    """The program that loading `paths` stands for (a folder with a manifest: what it names)."""
+    return read_program(paths)
 
 
 @functools.cache

@@ -18,7 +18,8 @@ from pathlib import Path
 from attrs import evolve, frozen
 
 from allegiance.check.checks import CheckedProgram, check, check_fact, check_query
-from allegiance.lang.diagnostics import AllegianceError, LoadError, QueryError, error
+from allegiance.lang.diagnostics import AllegianceError, LoadError, QueryError, error, sort_diagnostics
+from allegiance.lang.folders import case_files, expand_paths, unsourced_warnings
 from allegiance.eval.limits import Deadline, Interrupted, answer_limit, check_count
 from allegiance.eval.model import Model
 from allegiance.lang.parse import parse_fact, parse_program, parse_query
@@ -89,8 +90,15 @@ class KnowledgeBase:
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | Path], **options) -> KnowledgeBase:
-        """A knowledge base of files and folders (their `.dl` files, in name order)."""
-        return cls.from_program(read_program(paths), **options)
+        """A knowledge base of files and folders (their `.dl` files, in name order; a folder with a
+        `kb.toml` or `case.toml` what its manifest names). A fact of a case that cites no source
+        is a warning (`unsourced`)."""
+        paths = list(paths)
+        kb = cls.from_program(read_program(paths), **options)
+        extra = unsourced_warnings(kb.checked.program, case_files(paths))
+        if extra:
+            kb.checked = evolve(kb.checked, warnings=sort_diagnostics((*kb.checked.warnings, *extra)))
+        return kb
 
     # -- asking ----------------------------------------------------------------------------
     @property
@@ -241,34 +249,6 @@ def read_program(paths: Iterable[str | Path]) -> Program:
     if diagnostics:
         raise LoadError(diagnostics)
     return program
-
-
-def expand_paths(paths: Iterable[str | Path], diagnostics: list) -> list[Path]:
-    """Files named, and the `.dl` files under folders named, in a stable order."""
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        try:
-            files.extend(_files_at(path, diagnostics))
-        except (OSError, ValueError) as exc:  # a name too long, a folder not readable, a NUL
-            diagnostics.append(error(f"cannot read `{path}`: {_reason(exc)}", None, "io"))
-    return files
-
-
-def _files_at(path: Path, diagnostics: list) -> list[Path]:
-    """The file `path`, or the `.dl` files under the folder `path`; a diagnostic otherwise."""
-    if path.is_dir():
-        found = sorted(p for p in path.rglob("*.dl") if p.is_file())
-        if not found:
-            diagnostics.append(error(f"no `.dl` files in folder `{path}`", None, "io"))
-        return found
-    if path.is_file():
-        return [path]
-    if path.exists():  # a device, a pipe or a socket: reading it could block or never end
-        diagnostics.append(error(f"`{path}` is not a regular file", None, "io"))
-    else:
-        diagnostics.append(error(f"no such file or folder: `{path}`", None, "io"))
-    return []
 
 
 def resolve_aliases(query: Query, aliases: dict[str, tuple[Value, ...]]):
