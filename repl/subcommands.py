@@ -42,7 +42,7 @@ SESSION_FORMATS = {"text": "tree", "tree": "tree", "prose": "prose", "json": "js
 FORMATS_OF = {  # the output formats each subcommand can honour; the first is its default
     "query": ("text", "json"), "why": ("text", "tree", "prose", "json", "dot"),
     "facts": ("text",), "sources": ("text",), "check": ("text",), "report": ("text",),
-    "export": ("dot", "json"),
+    "export": ("dot", "json"), "backtest": ("text", "json"),
 }
 
 
@@ -281,7 +281,20 @@ SUBCOMMANDS = (
                report),
     Subcommand("export", "the relations between the groups as Graphviz DOT (default) or JSON",
                ("allegiance export > relations.dot", "allegiance export --format json"), (), export),
+    Subcommand("backtest", "ask every golden question of the case library and compare the "
+               "answers with the analysts' verdicts (exit 1: a miss)",
+               ("allegiance backtest", "allegiance backtest jnim_isgs_sahel marawi_2017",
+                "allegiance backtest --format json"),
+               ((("cases",), dict(nargs="*", metavar="CASE",
+                                  help="case folders of kb/cases/ to run (default: all)")),),
+               lambda args, streams: _backtest(args, streams)),
 )
+
+
+def _backtest(args, streams):
+    from .backtest_command import backtest_subcommand
+
+    return backtest_subcommand(args, streams)
 
 
 def subcommand(name: str) -> Subcommand | None:
