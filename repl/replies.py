@@ -7,6 +7,9 @@ Every error comes back as the engine's diagnostics, placed where the user typed 
 
 from __future__ import annotations
 
+import datetime
+
+from allegiance.explain.horizon import latest_evidence
 from allegiance.lang.diagnostics import AllegianceError, QueryError, error, render_all
 from allegiance.explain.why import why
 from allegiance.eval.kb import resolve_aliases
@@ -54,11 +57,35 @@ def _rule(session, statement, file) -> Result:
 
 def _query(session: Session, statement, file) -> Result:
     answer = session.kb.ask(parse(statement, file))
+    latest = after_evidence(session, None)
     if session.format == "json":
-        text = dumps(answer_json(answer))
+        doc = answer_json(answer)
+        if latest is not None:
+            doc["latest_evidence"] = latest.isoformat()
+        text = dumps(doc)
     else:
-        text = answer_text(answer, session.limit)
+        text = "\n".join([*horizon_note(session, latest), answer_text(answer, session.limit)])
     return Result(text, "ok" if answer.holds else "no")
+
+
+def after_evidence(session: Session, expl) -> datetime.date | None:
+    """The latest day of the evidence, when the question is asked after it (a case is loaded):
+    that of the facts the explanation rests on, or the case's date; None otherwise."""
+    if session.horizon is None:
+        return None
+    latest = session.horizon
+    if expl is not None:
+        found = latest_evidence(expl, session.kb.checked.sources)
+        latest = max(latest, found) if found else latest
+    return latest if session.kb.as_of > latest else None
+
+
+def horizon_note(session: Session, latest) -> list[str]:
+    """The `%` line saying a question is asked after the latest evidence."""
+    if latest is None:
+        return []
+    return [f"% asked as of {session.kb.as_of.isoformat()}, after the latest evidence it rests on "
+            f"({latest.isoformat()}): what held then is assumed to hold still"]
 
 
 def _why(session: Session, statement: Statement, file) -> Result:
@@ -80,14 +107,17 @@ def explain(session: Session, statement: Statement, file: str = "<input>"):
 def explanation_text(session: Session, expl: Explanation, resolutions=(), why_not=False) -> str:
     """An explanation in the session's format, after the aliases it resolved (once)."""
     vocab = Vocabulary.of(session.kb)
+    latest = after_evidence(session, expl)
     if session.format == "json":
         doc = explanation_json(expl, vocab)
         doc["resolutions"] = {name: value_json(v) for name, v in resolutions}
+        if latest is not None:
+            doc["latest_evidence"] = latest.isoformat()
         return dumps(doc)
     if session.format == "dot":
         notes = [f"// {name} is {value}" for name, value in resolutions]
         return "\n".join(notes + [explanation_dot(expl, vocab).rstrip("\n")])
-    notes = [f"% {name} is {value}" for name, value in resolutions]
+    notes = [f"% {name} is {value}" for name, value in resolutions] + horizon_note(session, latest)
     if why_not and expl.holds:
         notes.append("% it holds, so there is nothing to refute: here is why it holds")
     if session.format == "prose":

@@ -54,6 +54,7 @@ class Session:
         self.baseline: list[Fact] = kb.facts()
         self.warned_at: tuple | None = None  # the pending changes when `.quit` last warned
         self.layer = None  # the what-if layer while one is open (`whatif_commands.Assumptions`)
+        self.horizon: datetime.date | None = case_date(self.paths)  # the loaded case's date
         self.sync_day()
 
     # -- construction ----------------------------------------------------------------------
@@ -64,8 +65,13 @@ class Session:
 
     @classmethod
     def open(cls, paths, **options) -> Session:
-        """A session on the knowledge base of `paths`; LoadError if it does not load."""
-        return cls(KnowledgeBase.from_paths(paths), paths, **options)
+        """A session on the knowledge base of `paths`; LoadError if it does not load. When the
+        knowledge base is one case and no date is given, questions are asked as of the case's
+        date (its evidence horizon)."""
+        kb = KnowledgeBase.from_paths(paths)
+        if options.get("as_of") is None:
+            options["as_of"] = case_date(paths)
+        return cls(kb, paths, **options)
 
     # -- the knowledge base ----------------------------------------------------------------
     def sync_day(self) -> None:
@@ -80,6 +86,7 @@ class Session:
         old, self.kb, self.paths = self.kb, kb, [str(p) for p in paths]
         self.baseline = kb.facts()
         self.collapsed = {}
+        self.horizon = case_date(self.paths)
         self.sync_day()
         old.close()
         return replay(kb, added, removed)
@@ -187,6 +194,14 @@ def remove_exact(kb: KnowledgeBase, fact: Fact) -> bool:
     if fact not in kb.facts(fact.atom.key):
         return False
     return kb.retract(fact)
+
+
+def case_date(paths) -> datetime.date | None:
+    """The date of the one case `paths` load (None when they load none or several)."""
+    from allegiance.lang.folders import loaded_cases
+
+    cases = loaded_cases(paths)
+    return cases[0].date if len(cases) == 1 else None
 
 
 def replay(kb: KnowledgeBase, added, removed) -> list[str]:
