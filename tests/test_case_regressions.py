@@ -89,3 +89,20 @@ def test_a_case_fact_without_a_source_is_a_warning(tmp_path, capsys):
     # the same fact outside a case is not a case's fact: no warning
     assert main(["--kb", str(kb / "rules"), "--kb", str(case / "facts.dl"), "check"]) == 0
     assert "cites no source" not in capsys.readouterr().err
+
+
+def test_a_pledge_never_removes_the_parents_rifts_from_the_branch():
+    with kb_of("inheritance", 2016) as kb:
+        assert kb.holds("rift(province, branch)?")
+        kb.tell("pledged(province, rival) @inv.")  # a second pledge, to the other side
+        assert kb.holds("rift(province, branch)?")
+        kb.tell("member_of(province, caliph) @inv.")
+        assert kb.holds("rift(province, branch)?")
+
+
+def test_the_inheritance_stops_when_the_branch_breaks_away():
+    with kb_of("inheritance", 2016) as kb:
+        assert kb.holds("rift(branch, province)?")
+        kb.tell("revoked_pledge(province, caliph) from 2016 @inv.")
+        assert not kb.holds("sworn_to(province, caliph)?")
+        assert kb.holds("broke_away(province, caliph)?")
