@@ -200,8 +200,7 @@ def _about(session: Session, name: str, arg: str, show) -> Result:
 
 command("sources", "GOAL", "the sources of the facts the goal's proof rests on",
         ".sources rift(JN, IS)", complete="goal")(listing.sources)
-from . import whatif_commands  # noqa: E402  (needs `command`): .assume .layer .drop .flip .ach …
-from . import backtest_command  # noqa: E402,F401  (needs `command`): .backtest
+from . import backtest_command, whatif_commands  # noqa: E402  (need `command`): .backtest .assume .flip …
 
 
 # -- settings ----------------------------------------------------------------------------------

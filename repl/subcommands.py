@@ -11,6 +11,7 @@ stdout, diagnostics to stderr, and nothing the user typed is ever executed: it i
 from __future__ import annotations
 
 import enum
+from importlib import import_module
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -285,16 +286,10 @@ SUBCOMMANDS = (
                "answers with the analysts' verdicts (exit 1: a miss)",
                ("allegiance backtest", "allegiance backtest jnim_isgs_sahel marawi_2017",
                 "allegiance backtest --format json"),
-               ((("cases",), dict(nargs="*", metavar="CASE",
-                                  help="case folders of kb/cases/ to run (default: all)")),),
-               lambda args, streams: _backtest(args, streams)),
+               ((("cases",), dict(nargs="*", metavar="CASE", help="cases to run (default: all)")),),
+               lambda args, streams: import_module(".backtest_command", __package__)
+               .backtest_subcommand(args, streams)),
 )
-
-
-def _backtest(args, streams):
-    from .backtest_command import backtest_subcommand
-
-    return backtest_subcommand(args, streams)
 
 
 def subcommand(name: str) -> Subcommand | None:

@@ -49,7 +49,8 @@ def test_a_kind_takes_the_type_of_its_values_and_the_rules_constants():
     assert set(SHIPPED.vocabulary["status"]) == {Symbol("state"), Symbol("caliphate")}
     # the declared vocabulary: kb/rules/properties.dl and the kinds of hypothesis and grades of
     # kb/rules/hypotheses.dl
-    assert {Symbol("state"), Symbol("caliphate"), Symbol("hearsay"), Symbol("truce"), Symbol("c")} <= SHIPPED.fixed
+    assert {Symbol("state"), Symbol("caliphate"), Symbol("hearsay"), Symbol("truce"), Symbol("c"),
+            Symbol("doctrinal"), Symbol("political")} <= SHIPPED.fixed
     assert not {Symbol("jabhat_al_nusra"), Symbol("islamic_state")} & SHIPPED.fixed
 
 
