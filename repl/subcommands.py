@@ -198,7 +198,8 @@ def report(args, streams: Streams) -> ExitCode:
         raise UsageError(f"allegiance report: error: --out and --markdown are both `{html}`")
     with opened(args, streams) as session:
         try:
-            write_report(session.kb, html, markdown)
+            late = session.horizon if session.horizon and session.kb.as_of > session.horizon else None
+            write_report(session.kb, html, markdown, latest_evidence=late)
         except OSError as exc:
             where = Path(exc.filename).parent if exc.filename else html.parent  # not the temporary file
             print(f"allegiance report: error: cannot write in `{where}`: {exc.strerror or exc}",

@@ -172,3 +172,26 @@ def test_the_default_knowledge_base_is_asked_as_of_the_article():
         assert session.kb.as_of == datetime.date(2014, 11, 15)
     finally:
         session.close()
+
+
+def test_a_report_asked_after_the_evidence_says_so(tmp_path, capsys):
+    case = KB / "cases" / "jnim_isgs_sahel"
+    out = tmp_path / "r.html"
+    code, _, _ = run(capsys, "--kb", KB / "rules", "--kb", case, "--as-of", "2026", "report", "--out", out)
+    assert code == 0 and "after the latest evidence of the case (2020-05-26)" in out.with_suffix(".md").read_text()
+    code, _, _ = run(capsys, "--kb", KB / "rules", "--kb", case, "report", "--out", out)
+    assert code == 0 and "latest evidence" not in out.with_suffix(".md").read_text()
+
+
+@pytest.mark.parametrize("case", [c.name for c in cases_under(KB)])
+def test_the_report_and_the_ach_work_on_every_case(case, tmp_path, capsys):
+    paths = ["--kb", KB / "rules", "--kb", KB / "cases" / case]
+    code, out, err = run(capsys, *paths, "report", "--out", tmp_path / "r.html")
+    assert code == 0 and "wrote" in out, err
+    goal = next(q.goal for q in next(c for c in cases_under(KB) if c.name == case).questions
+                if q.goal.startswith("alliance("))
+    a, b = goal[len("alliance("):-1].split(", ")
+    code, out, err = run(capsys, *paths, "ach", a, b)
+    # a pair no item of evidence bears on is a clear usage error, not a crash
+    assert (code in (0, 1) and "competing hypotheses" in out) or \
+        (code == 2 and "no evidence bears on" in err), err

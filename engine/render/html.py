@@ -56,6 +56,15 @@ TITLES = {CREDIBILITY: "Credibility", ALLIANCE: "General alliance", RIFT: "Ideol
 MARKS = {HOLDS: "yes", FAILS: "no", CUT: "cut"}
 
 
+def _horizon(assessment: Assessment) -> list[str]:
+    """The line that says the report is asked after the case's latest evidence, if it is."""
+    if assessment.latest_evidence is None:
+        return []
+    day = escape(assessment.latest_evidence.isoformat())
+    return [f'<p class="muted">Asked after the latest evidence of the case ({day}): what held then '
+            "is assumed to hold still.</p>"]
+
+
 def report_html(assessment: Assessment, vocab: Vocabulary) -> str:
     """The whole page."""
     numbers = {c.goal: n for n, c in enumerate(assessment.conclusions, 1)}
@@ -70,7 +79,7 @@ def report_html(assessment: Assessment, vocab: Vocabulary) -> str:
         "<header>", "<h1>Assessment of the reports and of the key conclusions</h1>",
         f'<p class="muted">As of {escape(day)}. Every verdict below is derived by the rules of the '
         "knowledge base from its stated facts; open an explanation to follow it down to the facts "
-        "and their sources.</p>", "</header>",
+        "and their sources.</p>", *_horizon(assessment), "</header>",
         *page.contents(), *page.summary(), *page.relations(), *page.reports(),
         *[line for pair in assessment.pairs for line in page.pair(pair)],
         *whatif_html(assessment.whatif, vocab, page.source_ids), *page.sources(),

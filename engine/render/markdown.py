@@ -35,6 +35,9 @@ def report_markdown(assessment: Assessment, vocab: Vocabulary) -> str:
     out = ["# Assessment of the reports and of the key conclusions", "",
            f"As of {day}. Every verdict below is derived by the rules of the knowledge base from "
            "its stated facts; each explanation follows it down to the facts and their sources.", ""]
+    if assessment.latest_evidence is not None:
+        out += [f"Asked after the latest evidence of the case ({assessment.latest_evidence.isoformat()}): "
+                "what held then is assumed to hold still.", ""]
     out += _summary(assessment, vocab, numbers) + _relations(assessment, vocab)
     out += ["## The reports", ""]
     for item in assessment.reports:

@@ -25,10 +25,16 @@ __all__ = ["write_report", "relations_dot", "write_atomically"]
 
 
 def write_report(kb: KnowledgeBase, html_path: str | Path | None,
-                 markdown_path: str | Path | None = None, *, whatif: bool = True) -> Assessment:
+                 markdown_path: str | Path | None = None, *, whatif: bool = True,
+                 latest_evidence=None) -> Assessment:
     """Write the assessment as HTML and as Markdown (either path may be None); return it.
-    Without `whatif`, the sections on competing hypotheses and sources are left out."""
+    Without `whatif`, the sections on competing hypotheses and sources are left out. With
+    `latest_evidence` (a day before the one asked), the document says it is asked after it."""
     assessment = assess(kb, whatif)
+    if latest_evidence is not None:
+        from attrs import evolve
+
+        assessment = evolve(assessment, latest_evidence=latest_evidence)
     vocab = Vocabulary.of(kb)
     if html_path is not None:
         write_atomically(html_path, report_html(assessment, vocab))

@@ -86,6 +86,7 @@ class Assessment:
     sources: tuple[SourceDecl, ...]
     relations: Relations
     whatif: WhatIf | None = None  # competing hypotheses and source sensitivity (`assessment_whatif`)
+    latest_evidence: datetime.date | None = None  # set when asked after the case's latest evidence
 
     @property
     def conclusions(self) -> tuple[Conclusion, ...]:
